@@ -1,0 +1,44 @@
+/** An article as the contract defines it (API_CONTRACT.md, "Article"). */
+export interface Article {
+  /** Stable id: the feed's guid/id, else the canonical link. */
+  id: string;
+  title: string;
+  url: string;
+  /** Human name of the feed it came from. */
+  source: string;
+  /** ISO time from the feed itself; omitted when the feed gives none. */
+  publishedAt?: string;
+  /** ISO time this deployment first saw the item; only present when publishedAt is absent. */
+  firstSeenAt?: string;
+  scope: 'symbol' | 'market';
+  /** Plain text, at most 300 characters. */
+  summary: string;
+}
+
+/** A feed that failed in the latest round, as reported to clients. */
+export interface FeedWarning {
+  source: string;
+  error: string;
+}
+
+/** An article plus the ordering key the hub assigned when it first saw it. */
+export interface SequencedArticle {
+  article: Article;
+  /** Increases with every article the hub sees for the first time; streams resume from it. */
+  seq: number;
+  /** Sort key: publishedAt, else firstSeenAt, in ms. */
+  sortTime: number;
+}
+
+/** Everything the hub knows right now for one symbol. */
+export interface NewsSnapshot {
+  symbol: string;
+  /** Newest first, duplicates across feeds merged. */
+  articles: SequencedArticle[];
+  warnings: FeedWarning[];
+  /** When the newest completed fetch among the symbol's feeds finished. */
+  fetchedAt: string;
+  /** True when every feed of the symbol has completed at least one attempt. */
+  complete: boolean;
+  demo: boolean;
+}
