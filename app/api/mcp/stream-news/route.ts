@@ -1,0 +1,70 @@
+import { env } from '@/lib/config/env';
+import { admitStream } from '@/lib/guard/admit-stream';
+import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { queryObject } from '@/lib/http/query';
+import { sseResponse } from '@/lib/http/sse-response';
+import { streamMarketNews } from '@/lib/mcp/news-tool';
+import { decodeCursor } from '@/lib/mcp/stream-cursor';
+import { describeIssues, streamParamsSchema } from '@/lib/mcp/stream-params';
+import { log } from '@/lib/observability/logger';
+import { trackStream } from '@/lib/streams/active-streams';
+
+// Streams are long-lived and read live state: Node runtime, never cached or prerendered.
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+/** Seconds; STREAM_MAX_DURATION_MS defaults to 300 000 ms, so a stream fits in one invocation. */
+export const maxDuration = 300;
+
+/** GET /api/mcp/stream-news — live news as Server-Sent Events of JSON-RPC messages (contract §1). */
+export async function GET(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const parsed = streamParamsSchema().strict().safeParse(queryObject(url, ['lastEventId']));
+  if (!parsed.success) {
+    const { message, fields } = describeIssues(parsed.error);
+    return jsonRpcErrorResponse(400, JsonRpcCode.invalidParams, message, { fields });
+  }
+  const params = parsed.data;
+
+  const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId');
+  const resume = lastEventId ? decodeCursor(lastEventId) : undefined;
+  if (lastEventId && (!resume || resume.endsAt - resume.startedAt > env().STREAM_MAX_DURATION_MS)) {
+    return jsonRpcErrorResponse(400, JsonRpcCode.invalidParams, 'Last-Event-ID is not an event id issued by this stream', {
+      fields: { 'Last-Event-ID': 'must be the id of an event this API sent' },
+    });
+  }
+  // An ended stream answers 204 so EventSource stops reconnecting.
+  if (resume && Date.now() >= resume.endsAt) return new Response(null, { status: 204 });
+
+  const admission = await admitStream(request, 'sse');
+  if (!admission.ok) {
+    return jsonRpcErrorResponse(admission.status, JsonRpcCode.rateLimited, admission.message, { retryAfterSeconds: admission.retryAfterSeconds }, {
+      'Retry-After': String(admission.retryAfterSeconds),
+    });
+  }
+
+  const controller = new AbortController();
+  request.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  const untrack = trackStream('sse');
+  const startedAt = Date.now();
+  const events = streamMarketNews(params, { signal: controller.signal, resume: resume ?? undefined });
+  const first = await events.next();
+  const token = first.done || first.value.type !== 'connected' ? 'unknown' : first.value.streamId;
+  log.info(resume ? 'stream.resumed' : 'stream.started', { streamId: token, endpoint: 'sse', symbol: params.symbol, interval: params.interval, duration: params.duration });
+
+  return sseResponse(prepend(first, events), token, {
+    controller,
+    heartbeatMs: env().STREAM_HEARTBEAT_MS,
+    onEnd: (reason) => {
+      untrack();
+      admission.release();
+      log.info('stream.ended', { streamId: token, endpoint: 'sse', reason, durationMs: Date.now() - startedAt });
+    },
+  });
+}
+
+/** Puts back the already-read first event so the token could be known before the response starts. */
+async function* prepend<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  if (first.done) return;
+  yield first.value;
+  yield* rest;
+}

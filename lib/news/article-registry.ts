@@ -1,0 +1,48 @@
+import type { Article, SequencedArticle } from './types';
+
+/**
+ * Gives every (feed, article) pair the process has seen a sequence number and a first-seen time.
+ * Streams remember only the highest seq they have passed ("cursor") instead of a set of ids, which
+ * keeps per-stream state to a few numbers and lets an event id carry everything a resume needs.
+ */
+interface Entry {
+  seq: number;
+  firstSeenAt: number;
+}
+
+const MAX_ENTRIES = 50_000;
+
+export class ArticleRegistry {
+  private counter = 0;
+  private readonly entries = new Map<string, Entry>();
+
+  /** The highest seq handed out so far: every article already in a feed has seq at or below it. */
+  get cursor(): number {
+    return this.counter;
+  }
+
+  sequence(feedKey: string, article: Article, now = Date.now()): SequencedArticle {
+    const key = `${feedKey}\n${article.id}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { seq: ++this.counter, firstSeenAt: now };
+      this.entries.set(key, entry);
+      // Maps iterate in insertion order: the first key is the oldest.
+      if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    }
+    const withTime: Article = article.publishedAt
+      ? article
+      : { ...article, firstSeenAt: new Date(entry.firstSeenAt).toISOString() };
+    const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : entry.firstSeenAt;
+    return { article: withTime, seq: entry.seq, sortTime };
+  }
+}
+
+/** Keys under which two feeds' copies of one story are recognised as duplicates. */
+export function storyKeys(article: Article): string[] {
+  const title = article.title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const keys = [`u:${article.url.toLowerCase()}`];
+  // Very short titles ("Markets", "Update") are too generic to identify a story.
+  if (title.length >= 24) keys.push(`t:${title}`);
+  return keys;
+}

@@ -1,0 +1,98 @@
+import { env } from '@/lib/config/env';
+
+/** One concrete feed to poll. `key` identifies it process-wide (and deployment-wide with Redis). */
+export interface FeedSpec {
+  key: string;
+  url: string;
+  source: string;
+  scope: 'symbol' | 'market';
+}
+
+interface FeedTemplate {
+  url: string;
+  source?: string;
+  /** Built-in per-symbol feeds that only make sense for some symbols (e.g. SEC filings for equities). */
+  appliesTo?: (symbol: string) => boolean;
+}
+
+const plainEquity = (symbol: string) => /^[A-Z]{1,5}(\.[A-Z])?$/.test(symbol);
+
+/**
+ * Real public feeds, chosen for reliability and for needing no API key:
+ * - Yahoo Finance per-ticker headlines: the widest ticker coverage (equities, indices, crypto, FX).
+ * - SEC EDGAR filings (Atom) per ticker: primary-source 8-K/10-Q events; equities only, and SEC
+ *   asks for a contact in the User-Agent (NEWS_USER_AGENT).
+ * - CNBC Top News and Investing sections: market-wide context, updated all day.
+ * - MarketWatch top stories: a second market-wide source from a different newsroom.
+ */
+const builtInFeeds: FeedTemplate[] = [
+  { url: 'https://feeds.finance.yahoo.com/rss/2.0/headline?s={symbol}&region=US&lang=en-US', source: 'Yahoo Finance' },
+  {
+    url: 'https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK={symbol}&type=&dateb=&owner=include&count=40&output=atom',
+    source: 'SEC EDGAR',
+    appliesTo: plainEquity,
+  },
+  { url: 'https://www.cnbc.com/id/100003114/device/rss/rss.html', source: 'CNBC Top News' },
+  { url: 'https://www.cnbc.com/id/15839069/device/rss/rss.html', source: 'CNBC Investing' },
+  { url: 'https://feeds.content.dowjones.io/public/rss/mw_topstories', source: 'MarketWatch' },
+];
+
+const knownSources: Array<[RegExp, string]> = [
+  [/(^|\.)yahoo\.com$/, 'Yahoo Finance'],
+  [/(^|\.)sec\.gov$/, 'SEC EDGAR'],
+  [/(^|\.)cnbc\.com$/, 'CNBC'],
+  [/(^|\.)(marketwatch\.com|dowjones\.io)$/, 'MarketWatch'],
+];
+
+function sourceName(url: string): string {
+  const host = new URL(url.replace(/\{symbol\}/g, 'X')).hostname.toLowerCase();
+  return knownSources.find(([re]) => re.test(host))?.[1] ?? host.replace(/^www\./, '');
+}
+
+export type FeedConfig = { mode: 'demo' } | { mode: 'feeds'; templates: FeedTemplate[] };
+
+/** Parses NEWS_FEEDS: `demo`, or URLs separated by commas or whitespace. Invalid URLs are reported and skipped. */
+export function parseFeedConfig(raw: string | undefined): { config: FeedConfig; invalid: string[] } {
+  if (raw === undefined || raw.trim() === '') return { config: { mode: 'feeds', templates: builtInFeeds }, invalid: [] };
+  if (raw.trim().toLowerCase() === 'demo') return { config: { mode: 'demo' }, invalid: [] };
+  const invalid: string[] = [];
+  const templates: FeedTemplate[] = [];
+  for (const entry of raw.split(/[\s,]+/).filter(Boolean)) {
+    try {
+      const parsed = new URL(entry.replace(/\{symbol\}/g, 'X'));
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+      templates.push({ url: entry, source: sourceName(entry) });
+    } catch {
+      invalid.push(entry);
+    }
+  }
+  return { config: { mode: 'feeds', templates }, invalid };
+}
+
+let cachedConfig: FeedConfig | undefined;
+
+export function feedConfig(): FeedConfig {
+  if (!cachedConfig) cachedConfig = parseFeedConfig(env().NEWS_FEEDS).config;
+  return cachedConfig;
+}
+
+export function isDemoMode(): boolean {
+  return feedConfig().mode === 'demo';
+}
+
+/** The feeds to poll for one symbol: its per-symbol feeds, then the market-wide ones. */
+export function feedsForSymbol(symbol: string, config: FeedConfig = feedConfig()): FeedSpec[] {
+  if (config.mode === 'demo') {
+    return [
+      { key: `demo:symbol:${symbol}`, url: `demo:${symbol}`, source: 'Market Pulse Demo', scope: 'symbol' },
+      { key: 'demo:market', url: 'demo:market', source: 'Market Pulse Demo', scope: 'market' },
+    ];
+  }
+  return config.templates
+    .filter((t) => !t.url.includes('{symbol}') || !t.appliesTo || t.appliesTo(symbol))
+    .map((t) => {
+      const perSymbol = t.url.includes('{symbol}');
+      const url = t.url.replace(/\{symbol\}/g, encodeURIComponent(symbol));
+      return { key: url, url, source: t.source ?? sourceName(t.url), scope: perSymbol ? 'symbol' : 'market' } as const;
+    });
+}

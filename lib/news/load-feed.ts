@@ -1,0 +1,31 @@
+import { env } from '@/lib/config/env';
+import { demoArticles } from './demo-source';
+import type { FeedSpec } from './feeds';
+import { fetchFeed, type Validators } from './fetch-feed';
+import { parseFeed } from './parse-feed';
+import type { Article } from './types';
+
+export type LoadOutcome =
+  | { kind: 'articles'; articles: Article[]; validators: Validators }
+  | { kind: 'unchanged'; validators: Validators }
+  | { kind: 'error'; errorKind: string; message: string; retryAfterMs?: number };
+
+/** One round for one feed: conditional fetch, then parse. Never throws. */
+export async function loadFeed(spec: FeedSpec, validators: Validators, signal: AbortSignal): Promise<LoadOutcome> {
+  if (spec.url.startsWith('demo:')) return { kind: 'articles', articles: demoArticles(spec.url), validators: {} };
+  const config = env();
+  const fetched = await fetchFeed(spec.url, {
+    validators,
+    timeoutMs: config.NEWS_FETCH_TIMEOUT_MS,
+    maxBytes: config.NEWS_MAX_FEED_BYTES,
+    userAgent: config.NEWS_USER_AGENT,
+    signal,
+  });
+  if (fetched.kind === 'not-modified') return { kind: 'unchanged', validators: fetched.validators };
+  if (fetched.kind === 'error') {
+    return { kind: 'error', errorKind: fetched.errorKind, message: fetched.message, retryAfterMs: fetched.retryAfterMs };
+  }
+  const parsed = await parseFeed(fetched.text, { source: spec.source, scope: spec.scope });
+  if (!parsed.ok) return { kind: 'error', errorKind: 'parse', message: parsed.error };
+  return { kind: 'articles', articles: parsed.articles, validators: fetched.validators };
+}

@@ -1,0 +1,133 @@
+import { env } from '@/lib/config/env';
+import { ArticleRegistry, storyKeys } from './article-registry';
+import { FeedPoller, type FeedHealth } from './feed-poller';
+import { feedsForSymbol, isDemoMode, type FeedSpec } from './feeds';
+import type { NewsSnapshot, SequencedArticle } from './types';
+
+const IDLE_POLLER_TTL_MS = 15 * 60_000;
+
+export interface NewsSubscription {
+  /** Current merged view of the symbol's feeds (cached until a feed changes). */
+  snapshot(): NewsSnapshot;
+  /** Resolves when every feed has been tried once, when `timeoutMs` passes, or when `signal` aborts. */
+  ready(signal: AbortSignal, timeoutMs: number): Promise<void>;
+  /** Highest article seq the process has assigned: the cursor after this snapshot. */
+  cursor(): number;
+  close(): void;
+}
+
+/**
+ * The in-process meeting point of streams and feeds: one FeedPoller per feed, shared by every
+ * stream, snapshot and tool call that wants that feed.
+ */
+export class NewsHub {
+  readonly registry = new ArticleRegistry();
+  private readonly pollers = new Map<string, FeedPoller>();
+  private readonly snapshots = new Map<string, { version: number; snapshot: NewsSnapshot }>();
+  private version = 0;
+
+  subscribe(symbol: string, intervalMs: number): NewsSubscription {
+    this.sweepIdle();
+    const pollers = feedsForSymbol(symbol).map((spec) => this.poller(spec));
+    const unsubscribes = pollers.map((p) => p.subscribe(intervalMs));
+    let closed = false;
+    return {
+      snapshot: () => this.snapshot(symbol, pollers),
+      cursor: () => this.registry.cursor,
+      ready: (signal, timeoutMs) => waitForAll(pollers, signal, timeoutMs),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        for (const unsubscribe of unsubscribes) unsubscribe();
+      },
+    };
+  }
+
+  feedHealth(): FeedHealth[] {
+    return [...this.pollers.values()].map((p) => p.health());
+  }
+
+  private poller(spec: FeedSpec): FeedPoller {
+    let poller = this.pollers.get(spec.key);
+    if (!poller) {
+      poller = new FeedPoller(spec, this.registry, env().NEWS_MIN_POLL_MS, () => this.version++);
+      this.pollers.set(spec.key, poller);
+    }
+    return poller;
+  }
+
+  private snapshot(symbol: string, pollers: FeedPoller[]): NewsSnapshot {
+    const cached = this.snapshots.get(symbol);
+    if (cached && cached.version === this.version) return cached.snapshot;
+    const articles = mergeDuplicates(pollers.flatMap((p) => p.articles));
+    const warnings = pollers.flatMap((p) => (p.warning ? [{ source: p.spec.source, error: p.warning }] : []));
+    const lastFetch = Math.max(0, ...pollers.map((p) => p.lastAttemptAt));
+    const fetchedAt = new Date(lastFetch || Date.now()).toISOString();
+    const snapshot: NewsSnapshot = {
+      symbol,
+      articles,
+      warnings,
+      fetchedAt,
+      complete: pollers.every((p) => p.attempted),
+      demo: isDemoMode(),
+    };
+    this.snapshots.set(symbol, { version: this.version, snapshot });
+    return snapshot;
+  }
+
+  private sweepIdle(): void {
+    const cutoff = Date.now() - IDLE_POLLER_TTL_MS;
+    for (const [key, poller] of this.pollers) {
+      if (poller.health().subscribers === 0 && poller.idleSince < cutoff) this.pollers.delete(key);
+    }
+    if (this.snapshots.size > 1000) this.snapshots.clear();
+  }
+}
+
+/**
+ * One entry per story: the copy seen first keeps its seq (so a later copy in another feed is not
+ * "new"), and a story carried by a per-symbol feed counts as about the symbol. Newest first.
+ */
+function mergeDuplicates(items: SequencedArticle[]): SequencedArticle[] {
+  const byKey = new Map<string, SequencedArticle>();
+  const stories = new Set<SequencedArticle>();
+  for (const item of items) {
+    const keys = storyKeys(item.article);
+    const seen = keys.map((k) => byKey.get(k)).find(Boolean);
+    let story = item;
+    if (seen) {
+      stories.delete(seen);
+      const symbolScoped = seen.article.scope === 'symbol' ? seen : item.article.scope === 'symbol' ? item : seen;
+      story = { ...symbolScoped, seq: Math.min(seen.seq, item.seq) };
+    }
+    stories.add(story);
+    for (const k of [...keys, ...(seen ? storyKeys(seen.article) : [])]) byKey.set(k, story);
+  }
+  return [...stories].sort((a, b) => b.sortTime - a.sortTime || b.seq - a.seq);
+}
+
+function waitForAll(pollers: FeedPoller[], signal: AbortSignal, timeoutMs: number): Promise<void> {
+  if (pollers.every((p) => p.attempted) || signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if (pollers.every((p) => p.attempted)) done();
+    };
+    const stopListening = pollers.map((p) => p.onAttempt(check));
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      for (const stop of stopListening) stop();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+// Route bundles may each load their own copy of this module; the hub must be one per process.
+const key = Symbol.for('market-pulse.news-hub');
+const store = globalThis as unknown as Record<symbol, NewsHub | undefined>;
+
+export function newsHub(): NewsHub {
+  return (store[key] ??= new NewsHub());
+}
