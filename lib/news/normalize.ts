@@ -1,0 +1,93 @@
+import { decodeHTML } from 'entities';
+
+/**
+ * Query parameters that only say where a click came from. Dropping them makes the same story
+ * carried by two feeds (or by one feed on two days) collapse to one canonical URL.
+ */
+const TRACKING_PARAMS = new Set([
+  '.tsrc', 'ncid', 'cmpid', 'yptr', 'soc_src', 'soc_trk', '__source', 'taid', 'fbclid', 'gclid',
+  'dclid', 'msclkid', 'mc_cid', 'mc_eid', 'guccounter', 'guce_referrer', 'guce_referrer_sig', 'sr_share',
+]);
+/** Names that are real parameters on some sites and tracking on others: dropped only for tracking values. */
+const TRACKING_VALUES: Record<string, RegExp> = {
+  // MarketWatch/WSJ/Barron's placement codes: mw_rss_topstories, hp_lead_pos1, article_inline, rss_...
+  mod: /^(mw_|wsj_|barrons_|rss|hp_|article_|djem|trending|mktw)/i,
+  ref: /^(rss|feed|atom|newsletter|email|social|twitter|facebook|linkedin|share)/i,
+  src: /^(rss|feed|atom)/i,
+};
+
+/**
+ * The link an article is known by: absolute http(s), no fragment, no tracking parameters, host
+ * lower-cased (the URL parser does that and drops default ports). Returns null for anything that
+ * is not such a link, so callers drop the item instead of linking users somewhere odd.
+ */
+export function canonicalUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || !url.hostname) return null;
+  url.hash = '';
+  for (const [name, value] of [...url.searchParams]) {
+    const lower = name.toLowerCase();
+    if (lower.startsWith('utm_') || TRACKING_PARAMS.has(lower) || TRACKING_VALUES[lower]?.test(value)) {
+      url.searchParams.delete(name, value);
+    }
+  }
+  return url.toString();
+}
+
+const BLOCK_TAGS = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|table|blockquote|section|article)\b[^>]*>/gi;
+const INVISIBLE = /<(script|style|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+
+/**
+ * Feed text as plain text: tags removed, HTML entities decoded (feeds often escape twice, so the
+ * XML parser leaves `&amp;` or `&#39;` behind), whitespace collapsed. Decoding happens after the
+ * tags are gone so an escaped `&lt;b&gt;` in a headline stays visible text, never markup.
+ */
+export function plainText(html: string): string {
+  const withoutTags = html
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(INVISIBLE, ' ')
+    .replace(BLOCK_TAGS, ' ')
+    .replace(/<\/?[a-zA-Z][^>]*>/g, '');
+  return decodeHTML(withoutTags).replace(/\s+/g, ' ').trim();
+}
+
+/** The contract's limit: at most `max` characters, cut at a word boundary, marked with an ellipsis. */
+export function truncate(text: string, max = 300): string {
+  if (text.length <= max) return text;
+  const room = text.slice(0, max); // the ellipsis replaces at least the last character
+  const lastSpace = room.lastIndexOf(' ', max - 1);
+  // A text without a usable space (a URL, CJK) is cut mid-word rather than losing half the summary.
+  const cut = lastSpace > max * 0.6 ? room.slice(0, lastSpace) : room.slice(0, max - 1);
+  return `${cut.replace(/[\uD800-\uDBFF]$/, '').replace(/[\s,;:.\-–—]+$/, '')}…`;
+}
+
+const EARLIEST = Date.UTC(1995, 0, 1);
+const DAY_MS = 86_400_000;
+
+/**
+ * A feed date as ISO, or undefined when missing, unparseable or absurd (before 1995, or more than a
+ * day ahead, which is clock skew or a placeholder). Never substitutes "now": a missing date stays
+ * missing so the hub can fall back to first-seen time honestly.
+ */
+export function feedDate(raw: unknown, now = Date.now()): string | undefined {
+  if (typeof raw !== 'string' || !looksLikeADate(raw)) return undefined;
+  const time = Date.parse(raw.trim());
+  if (Number.isNaN(time) || time < EARLIEST || time > now + DAY_MS) return undefined;
+  return new Date(time).toISOString();
+}
+
+/**
+ * Date.parse is lenient to a fault ("0" is 2000-01-01, "Version 2" is February 2001), so a date must
+ * at least carry a four-digit year and one more number (a day or a time) before it is believed.
+ */
+function looksLikeADate(raw: string): boolean {
+  const numbers = raw.match(/\d+/g) ?? [];
+  return numbers.length >= 2 && numbers.some((n) => /^(19|20)\d\d$/.test(n));
+}
