@@ -25,3 +25,15 @@ export function jsonRpcErrorResponse(
   res.headers.set('Cache-Control', 'no-store');
   return res;
 }
+
+/**
+ * Route handlers for the methods a GET-only endpoint does not serve: Next.js would otherwise answer
+ * 405 with an empty body, and the contract promises a JSON error naming what is allowed.
+ */
+export function getOnlyHandlers(): Record<'POST' | 'PUT' | 'PATCH' | 'DELETE', () => Response> {
+  const refuse = () =>
+    jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: this endpoint accepts GET only', undefined, {
+      Allow: 'GET, HEAD, OPTIONS',
+    });
+  return { POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
+}

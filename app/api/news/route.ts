@@ -1,10 +1,11 @@
-import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { getOnlyHandlers, JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { queryObject } from '@/lib/http/query';
 import { getMarketNews } from '@/lib/mcp/news-tool';
 import { describeIssues, snapshotParamsSchema } from '@/lib/mcp/stream-params';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+export const { POST, PUT, PATCH, DELETE } = getOnlyHandlers();
 
 /** GET /api/news — the latest headlines for a symbol as one JSON document (contract §2). */
 export async function GET(request: Request): Promise<Response> {

@@ -1,6 +1,6 @@
 import { env } from '@/lib/config/env';
 import { admitStream } from '@/lib/guard/admit-stream';
-import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { getOnlyHandlers, JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { queryObject } from '@/lib/http/query';
 import { sseResponse } from '@/lib/http/sse-response';
 import { streamMarketNews } from '@/lib/mcp/news-tool';
@@ -12,6 +12,7 @@ import { trackStream } from '@/lib/streams/active-streams';
 // Streams are long-lived and read live state: Node runtime, never cached or prerendered.
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+export const { POST, PUT, PATCH, DELETE } = getOnlyHandlers();
 /** Seconds; STREAM_MAX_DURATION_MS defaults to 300 000 ms, so a stream fits in one invocation. */
 export const maxDuration = 300;
 
