@@ -1,4 +1,4 @@
-import { log } from '@/lib/observability/logger';
+import { describeFeed, observeFeedFetch, reportFeedFailure, reportFeedRecovered } from '@/lib/observability/feed-observer';
 import type { ArticleRegistry } from './article-registry';
 import type { FeedSpec } from './feeds';
 import type { Validators } from './fetch-feed';
@@ -6,15 +6,20 @@ import { loadFeed } from './load-feed';
 import type { SequencedArticle } from './types';
 
 export interface FeedHealth {
+  /** The feed URL with credentials redacted (for operators; never shown on the public health check). */
+  feed: string;
   source: string;
   scope: 'symbol' | 'market';
   state: 'pending' | 'healthy' | 'failing' | 'backed-off';
   lastSuccessAt?: string;
+  failingSince?: string;
   lastErrorAt?: string;
   lastErrorKind?: string;
   lastError?: string;
   consecutiveFailures: number;
   backoffUntil?: string;
+  /** Delay chosen after the last failure before trying again. */
+  backoffMs?: number;
   validators: { etag: boolean; lastModified: boolean };
   subscribers: number;
 }
@@ -34,6 +39,7 @@ export class FeedPoller {
   private lastSuccessAt = 0;
   private lastError?: { kind: string; message: string; at: number };
   private consecutiveFailures = 0;
+  private failingSince = 0;
   private backoffUntil = 0;
   /** Subscriber count per wanted interval: thousands of streams share a handful of intervals. */
   private readonly intervals = new Map<number, number>();
@@ -90,15 +96,18 @@ export class FeedPoller {
   health(now = Date.now()): FeedHealth {
     const backedOff = this.backoffUntil > now;
     return {
+      feed: describeFeed(this.spec.url),
       source: this.spec.source,
       scope: this.spec.scope,
       state: !this.attempted ? 'pending' : backedOff ? 'backed-off' : this.failing ? 'failing' : 'healthy',
       lastSuccessAt: this.lastSuccessAt ? new Date(this.lastSuccessAt).toISOString() : undefined,
+      failingSince: this.failing ? new Date(this.failingSince).toISOString() : undefined,
       lastErrorAt: this.lastError ? new Date(this.lastError.at).toISOString() : undefined,
       lastErrorKind: this.lastError?.kind,
       lastError: this.lastError?.message,
       consecutiveFailures: this.consecutiveFailures,
       backoffUntil: backedOff ? new Date(this.backoffUntil).toISOString() : undefined,
+      backoffMs: this.failing ? this.backoffUntil - this.lastAttemptAt : undefined,
       validators: { etag: Boolean(this.validators.etag), lastModified: Boolean(this.validators.lastModified) },
       subscribers: this.subscriberCount,
     };
@@ -128,7 +137,7 @@ export class FeedPoller {
     this.timer = undefined;
     const controller = new AbortController();
     this.inFlight = controller;
-    const outcome = await loadFeed(this.spec, this.validators, controller.signal);
+    const outcome = await observeFeedFetch(this.spec, () => loadFeed(this.spec, this.validators, controller.signal));
     this.inFlight = undefined;
     if (controller.signal.aborted) return; // last subscriber left mid-fetch: nothing to record
     const now = Date.now();
@@ -146,7 +155,9 @@ export class FeedPoller {
   }
 
   private recordSuccess(now: number): void {
-    if (this.failing) log.info('feed.recovered', { source: this.spec.source, after: this.consecutiveFailures });
+    if (this.failing) {
+      reportFeedRecovered(this.spec, { failures: this.consecutiveFailures, failingSince: this.failingSince, lastErrorKind: this.lastError?.kind });
+    }
     this.lastSuccessAt = now;
     this.consecutiveFailures = 0;
     this.backoffUntil = 0;
@@ -154,11 +165,10 @@ export class FeedPoller {
 
   private recordFailure(kind: string, message: string, retryAfterMs: number | undefined, now: number): void {
     this.consecutiveFailures++;
+    if (this.consecutiveFailures === 1) this.failingSince = now;
     this.lastError = { kind, message, at: now };
     const backoff = Math.min(this.period() * 2 ** (this.consecutiveFailures - 1), MAX_BACKOFF_MS);
     this.backoffUntil = now + Math.max(backoff, retryAfterMs ?? 0);
-    const fields = { source: this.spec.source, errorKind: kind, error: message, failures: this.consecutiveFailures };
-    if (this.consecutiveFailures === 1) log.warn('feed.failing', fields);
-    else log.debug('feed.still_failing', { ...fields, backoffMs: this.backoffUntil - now });
+    reportFeedFailure(this.spec, { kind, message, failures: this.consecutiveFailures, backoffMs: this.backoffUntil - now });
   }
 }
