@@ -1,21 +1,50 @@
 /**
  * Structured logs: one JSON object per line on stdout/stderr.
  * A thin wrapper over `console` rather than pino: Vercel captures console output per invocation
- * and pino's worker-thread transports do not survive serverless freezes.
+ * and pino's worker-thread transports do not survive serverless freezes; synchronous console
+ * writes also keep log order intact when a function is frozen right after responding.
+ *
+ * Every line carries `time` (ISO), `level` and `event`; callers add the request or stream id.
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 function threshold(): number {
-  const raw = (process.env.LOG_LEVEL ?? 'info').toLowerCase();
+  const raw = (process.env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   return order[(raw in order ? raw : 'info') as Level];
 }
 
 export type LogFields = Record<string, unknown>;
 
+/**
+ * Field names whose values are credentials wherever they appear. A defence in depth only: callers
+ * must not pass secrets in the first place, but a header map logged by mistake is caught here.
+ */
+const SECRET_FIELD = /^(authorization|cookie|set-cookie|x-api-key|api[-_]?key|apikey|password|secret|token|access[-_]?token)$/i;
+
+function clean(value: unknown, depth: number): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (depth > 4 || value === null || typeof value !== 'object') return typeof value === 'bigint' ? String(value) : value;
+  if (Array.isArray(value)) return value.map((v) => clean(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : clean(v, depth + 1);
+  return out;
+}
+
+/** Whether a line at `level` would be written: lets callers skip building expensive fields. */
+export function logEnabled(level: Level): boolean {
+  return order[level] >= threshold();
+}
+
 function write(level: Level, event: string, fields: LogFields = {}): void {
   if (order[level] < threshold()) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  let line: string;
+  try {
+    line = JSON.stringify({ time: new Date().toISOString(), level, event, ...(clean(fields, 0) as LogFields) });
+  } catch {
+    // A circular or otherwise unserialisable field must never crash the caller.
+    line = JSON.stringify({ time: new Date().toISOString(), level, event, logError: 'fields not serialisable' });
+  }
   if (level === 'error' || level === 'warn') console.error(line);
   else console.log(line);
 }

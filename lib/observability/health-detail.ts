@@ -1,0 +1,28 @@
+import { isDemoMode } from '@/lib/news/feeds';
+import { newsHub } from '@/lib/news/news-hub';
+import { activeStreamCount } from '@/lib/streams/active-streams';
+
+/**
+ * What /api/health?detail=1 adds for operators (contract §4): streams per endpoint, memory, and
+ * per-feed health. Feed URLs appear here only with credentials redacted, and only behind the key.
+ */
+export function healthDetail() {
+  const feeds = newsHub()
+    .feedHealth()
+    .sort((a, b) => b.consecutiveFailures - a.consecutiveFailures || a.feed.localeCompare(b.feed));
+  const count = (state: string) => feeds.filter((f) => f.state === state).length;
+  const memory = process.memoryUsage();
+  return {
+    streams: { sse: activeStreamCount('sse'), mcp: activeStreamCount('mcp') },
+    memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external },
+    demo: isDemoMode(),
+    feedSummary: {
+      total: feeds.length,
+      healthy: count('healthy'),
+      failing: count('failing'),
+      backedOff: count('backed-off'),
+      pending: count('pending'),
+    },
+    feeds,
+  };
+}
