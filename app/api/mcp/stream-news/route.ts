@@ -6,7 +6,8 @@ import { sseResponse } from '@/lib/http/sse-response';
 import { streamMarketNews } from '@/lib/mcp/news-tool';
 import { decodeCursor } from '@/lib/mcp/stream-cursor';
 import { describeIssues, streamParamsSchema } from '@/lib/mcp/stream-params';
-import { log } from '@/lib/observability/logger';
+import { requestIdOf } from '@/lib/observability/request-id';
+import { observeStream } from '@/lib/observability/stream-observer';
 import { trackStream } from '@/lib/streams/active-streams';
 
 // Streams are long-lived and read live state: Node runtime, never cached or prerendered.
@@ -46,19 +47,26 @@ export async function GET(request: Request): Promise<Response> {
   const controller = new AbortController();
   request.signal.addEventListener('abort', () => controller.abort(), { once: true });
   const untrack = trackStream('sse');
-  const startedAt = Date.now();
   const events = streamMarketNews(params, { signal: controller.signal, resume: resume ?? undefined });
   const first = await events.next();
   const token = first.done || first.value.type !== 'connected' ? 'unknown' : first.value.streamId;
-  log.info(resume ? 'stream.resumed' : 'stream.started', { streamId: token, endpoint: 'sse', symbol: params.symbol, interval: params.interval, duration: params.duration });
+  const observer = observeStream({
+    endpoint: 'sse',
+    streamId: token,
+    requestId: requestIdOf(request),
+    symbol: params.symbol,
+    resumed: Boolean(resume),
+    interval: params.interval,
+    duration: params.duration,
+  });
 
-  return sseResponse(prepend(first, events), token, {
+  return sseResponse(observer.observe(prepend(first, events)), token, {
     controller,
     heartbeatMs: env().STREAM_HEARTBEAT_MS,
     onEnd: (reason) => {
       untrack();
       admission.release();
-      log.info('stream.ended', { streamId: token, endpoint: 'sse', reason, durationMs: Date.now() - startedAt });
+      observer.end(reason);
     },
   });
 }
