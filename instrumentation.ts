@@ -1,14 +1,11 @@
+import { tracingConfigured } from '@/lib/observability/tracing-config';
+
 /**
  * OpenTelemetry, registered the way Vercel expects (@vercel/otel from instrumentation.ts), and off
- * unless configured: an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT / _TRACES_ENDPOINT, protocol per
- * OTEL_EXPORTER_OTLP_PROTOCOL) or a Vercel tracing integration (VERCEL_OTEL_ENDPOINTS).
- * Without one nothing is registered, so spans in lib/observability/tracing.ts are no-ops.
+ * unless configured (see tracingConfigured). Without it nothing is registered and the spans in
+ * lib/observability/tracing.ts are no-ops. Exporter protocol, headers and sampling follow the
+ * standard OTEL_* variables, which @vercel/otel reads itself.
  */
-export function tracingConfigured(vars: Record<string, string | undefined> = process.env): boolean {
-  if (vars.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  return Boolean(vars.OTEL_EXPORTER_OTLP_ENDPOINT || vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || vars.VERCEL_OTEL_ENDPOINTS);
-}
-
 export async function register(): Promise<void> {
   if (!tracingConfigured()) return;
   const { registerOTel } = await import('@vercel/otel');
