@@ -1,0 +1,28 @@
+'use client';
+
+import type { ListedArticle } from '@/lib/dashboard/articles';
+import { ArticleItem } from './article-item';
+
+export function NewsList({ articles, symbol }: { articles: readonly ListedArticle[]; symbol: string }) {
+  return (
+    <ol aria-label={`News for ${symbol}, newest first`} className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
+      {articles.map((a) => (
+        <ArticleItem key={a.id} article={a} symbol={symbol} />
+      ))}
+    </ol>
+  );
+}
+
+export function NewsSkeleton() {
+  return (
+    <ul aria-hidden="true" className="flex flex-col gap-4" data-testid="news-skeleton">
+      {Array.from({ length: 5 }, (_, i) => (
+        <li key={i} className="flex flex-col gap-2 px-3 py-2 motion-safe:animate-pulse">
+          <div className="h-4 w-3/4 rounded bg-slate-200 dark:bg-slate-800" />
+          <div className="h-3 w-1/3 rounded bg-slate-200 dark:bg-slate-800" />
+          <div className="h-3 w-full rounded bg-slate-100 dark:bg-slate-900" />
+        </li>
+      ))}
+    </ul>
+  );
+}

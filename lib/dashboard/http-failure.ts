@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { formatDuration } from './time';
+
+const errorBody = z.object({
+  error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() }),
+});
+
+/** Seconds from a Retry-After header: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(header: string | null, nowMs: number): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+export interface FailureDescription {
+  status: number;
+  /** A sentence for the user: what happened and what to do. */
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+/** Turns an HTTP refusal (the contract's JSON-RPC error body) into words for the user. */
+export function describeHttpFailure(
+  status: number,
+  body: unknown,
+  retryAfterHeader: string | null,
+  nowMs: number,
+): FailureDescription {
+  const parsed = errorBody.safeParse(body);
+  const detail = parsed.success ? parsed.data.error.message : undefined;
+  const retryAfterSeconds = parseRetryAfter(retryAfterHeader, nowMs);
+  const why = detail ? ` ${detail.replace(/\.?$/, '.')}` : '';
+  switch (status) {
+    case 429: {
+      const wait = retryAfterSeconds !== undefined ? ` Try again in ${formatDuration(retryAfterSeconds)}.` : ' Try again shortly.';
+      return { status, message: `Too many streams right now.${why}${wait}`, retryAfterSeconds };
+    }
+    case 400:
+      return { status, message: `The request was refused as invalid.${why}` };
+    case 401:
+      return { status, message: `This server requires an API key.${why}` };
+    case 403:
+      return { status, message: `This page's origin is not allowed to use the API.${why}` };
+    case 204:
+      return { status, message: 'The stream had already ended.' };
+    default:
+      return {
+        status,
+        message: status >= 500 ? `The server failed (HTTP ${status}).${why} Try again shortly.` : `The server answered HTTP ${status}.${why}`,
+      };
+  }
+}

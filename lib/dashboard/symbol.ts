@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Mirrors the contract's `symbol` rule (API_CONTRACT.md §1) so bad input is refused before any request. */
+export const SYMBOL_PATTERN = /^\^?[A-Z0-9][A-Z0-9.=-]{0,11}$/;
+export const DEFAULT_SYMBOL = 'TSLA';
+
+export const symbolInputSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(SYMBOL_PATTERN, {
+    message:
+      'Use 1–12 letters, digits, ".", "=" or "-", optionally starting with "^" (e.g. TSLA, BRK.B, ^GSPC, BTC-USD, EURUSD=X).',
+  });
+
+export type SymbolCheck = { ok: true; symbol: string } | { ok: false; message: string };
+
+export function checkSymbol(input: string): SymbolCheck {
+  if (input.trim() === '') return { ok: false, message: 'Enter a ticker symbol, e.g. TSLA.' };
+  const parsed = symbolInputSchema.safeParse(input);
+  if (parsed.success) return { ok: true, symbol: parsed.data };
+  return { ok: false, message: parsed.error.issues[0]?.message ?? 'Not a valid ticker symbol.' };
+}
+
+/** A symbol from the URL is only trusted when valid; anything else falls back to the default. */
+export function symbolFromQuery(value: string | string[] | undefined): string {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return DEFAULT_SYMBOL;
+  const check = checkSymbol(raw);
+  return check.ok ? check.symbol : DEFAULT_SYMBOL;
+}
