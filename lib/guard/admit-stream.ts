@@ -1,13 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { guardEnv } from '@/lib/config/guard-env';
+import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { decodeCursor } from '@/lib/mcp/stream-cursor';
+import { log } from '@/lib/observability/logger';
+import { guardStore, withStore } from '@/lib/state/store';
+import { clientId } from './client-identity';
+
 export type StreamEndpoint = 'sse' | 'mcp';
 
 export type Admission =
-  | { ok: true; release(): void }
-  | { ok: false; status: 429; message: string; retryAfterSeconds: number };
+  | {
+      ok: true;
+      /** Frees the stream's concurrency slot; call once when the stream ends for any reason (idempotent). */
+      release(): void;
+      /**
+       * Tells the guard which stream this is once its id is known, so the client's reconnects to it
+       * (Last-Event-ID) are not charged as new stream starts. Optional to call.
+       */
+      bind(streamId: string, endsAt: number): void;
+      /** RateLimit-* headers for the response. */
+      headers: Record<string, string>;
+    }
+  | { ok: false; status: 429; message: string; retryAfterSeconds: number; headers: Record<string, string> };
+
+const WINDOW_MS = 60_000;
+/** A slot's lease; renewed every third of it while the stream is open, so a crashed instance frees it within this. */
+export const SLOT_LEASE_MS = 30_000;
+/** Reconnects to one stream that are not charged as stream starts (EventSource reconnects every few seconds at worst). */
+export const FREE_RESUMES = 10;
+/** Retry hint when the concurrency cap refuses: streams end at unknown times, so ask for a short wait. */
+const CAP_RETRY_SECONDS = 5;
 
 /**
- * Decides whether a client may start one more stream (rate limit + concurrency cap).
- * Placeholder until the guard lands: admits everything.
+ * Decides whether a client may start one more stream: RATE_LIMIT_PER_MINUTE stream starts per
+ * minute (sliding window) and MAX_STREAMS_PER_CLIENT open streams, both counted across instances in
+ * the shared store. It runs in the route (not the middleware) because only the route knows whether
+ * a request really starts a stream (a tools/call of stream_market_news, a valid resume) and when
+ * the stream ends. A store that is down or slow admits (docs/security.md).
  */
-export async function admitStream(_request: Request, _endpoint: StreamEndpoint): Promise<Admission> {
-  return { ok: true, release: () => {} };
+export async function admitStream(request: Request, endpoint: StreamEndpoint): Promise<Admission> {
+  const settings = guardEnv();
+  if (!settings.ok) return open();
+  const { ratePerMinute, maxStreamsPerClient } = settings.env;
+  const client = clientId(request.headers, settings.env);
+  const store = guardStore();
+  const now = Date.now();
+  const resume = endpoint === 'sse' ? resumedStream(request, now) : null;
+  const headers: Record<string, string> = {};
+
+  let takeoverPrefix: string | undefined;
+  let charge = ratePerMinute > 0;
+  if (resume) {
+    const count = await withStore(store, 'count-resume', () => store.countResume(client, resume.streamId, resume.endsAt - now + WINDOW_MS));
+    // A reconnect to a stream this client started (count ≥ 2: bind counted 1) is not a new start.
+    if (!count.ok || (count.value >= 2 && count.value <= FREE_RESUMES + 1)) {
+      charge = false;
+      takeoverPrefix = `${resume.streamId}|`;
+    }
+  }
+
+  if (charge) {
+    const decision = await withStore(store, 'rate-limit', () => store.limit(client, ratePerMinute, WINDOW_MS));
+    if (decision.ok) {
+      const resetSeconds = Math.max(1, Math.ceil((decision.value.reset - now) / 1000));
+      headers['RateLimit-Limit'] = String(decision.value.limit);
+      headers['RateLimit-Remaining'] = String(decision.value.remaining);
+      headers['RateLimit-Reset'] = String(resetSeconds);
+      headers['RateLimit-Policy'] = `${ratePerMinute};w=60`;
+      if (!decision.value.success) {
+        log.info('guard.refused', { reason: 'rate-limit', endpoint, client: redact(client) });
+        return {
+          ok: false,
+          status: 429,
+          message: `Too many stream starts: at most ${ratePerMinute} per minute per client; retry after ${resetSeconds} s`,
+          retryAfterSeconds: resetSeconds,
+          headers,
+        };
+      }
+    }
+  }
+
+  let member = `${resume?.streamId ?? '-'}|${randomBytes(6).toString('hex')}`;
+  if (maxStreamsPerClient <= 0) return admitted(() => member, (m) => (member = m), client, headers, false);
+  const slot = await withStore(store, 'acquire-slot', () =>
+    store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs: SLOT_LEASE_MS, takeoverPrefix }),
+  );
+  if (slot.ok && !slot.value.ok) {
+    log.info('guard.refused', { reason: 'concurrency', endpoint, client: redact(client) });
+    return {
+      ok: false,
+      status: 429,
+      message: `Too many open streams: at most ${maxStreamsPerClient} at once per client; close one or retry after ${CAP_RETRY_SECONDS} s`,
+      retryAfterSeconds: CAP_RETRY_SECONDS,
+      headers,
+    };
+  }
+  return admitted(() => member, (m) => (member = m), client, headers, true);
+}
+
+function admitted(
+  getMember: () => string,
+  setMember: (member: string) => void,
+  client: string,
+  headers: Record<string, string>,
+  holdsSlot: boolean,
+): Admission {
+  const store = guardStore();
+  let open = true;
+  // Renews the lease while the stream lives; unref'd so it never keeps a process alive.
+  const lease = holdsSlot
+    ? setInterval(() => void withStore(store, 'refresh-slot', () => store.refreshSlot(client, getMember(), SLOT_LEASE_MS)), SLOT_LEASE_MS / 3)
+    : undefined;
+  lease?.unref();
+  return {
+    ok: true,
+    headers,
+    release() {
+      if (!open) return;
+      open = false;
+      clearInterval(lease);
+      if (holdsSlot) void withStore(store, 'release-slot', () => store.releaseSlot(client, getMember()));
+    },
+    bind(streamId, endsAt) {
+      if (!open) return;
+      const previous = getMember();
+      const bound = `${streamId}|${previous.split('|')[1]}`;
+      setMember(bound);
+      const ttl = Math.max(1000, endsAt - Date.now() + WINDOW_MS);
+      void withStore(store, 'bind-slot', () => store.bindSlot(client, previous, bound, streamId, ttl));
+    },
+  };
+}
+
+function open(): Admission {
+  return { ok: true, headers: {}, release: () => {}, bind: () => {} };
+}
+
+/** A valid, unfinished stream the request reconnects to (the route refuses malformed ids itself). */
+function resumedStream(request: Request, now: number): { streamId: string; endsAt: number } | null {
+  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('lastEventId');
+  const cursor = raw ? decodeCursor(raw) : null;
+  return cursor && cursor.endsAt > now ? { streamId: cursor.streamId, endsAt: cursor.endsAt } : null;
+}
+
+/** Logs show which kind of client was refused, never a full IP or key id. */
+function redact(client: string): string {
+  return client.startsWith('key:') ? `key:${client.slice(4, 8)}…` : client.replace(/(\d+)\.(\d+)$/, 'x.x');
+}
+
+/** The contract's 429 JSON error for a refused admission, with Retry-After and RateLimit-* headers. */
+export function refusalResponse(admission: Extract<Admission, { ok: false }>): Response {
+  return jsonRpcErrorResponse(
+    admission.status,
+    JsonRpcCode.rateLimited,
+    admission.message,
+    { retryAfterSeconds: admission.retryAfterSeconds },
+    { ...admission.headers, 'Retry-After': String(admission.retryAfterSeconds) },
+  );
 }

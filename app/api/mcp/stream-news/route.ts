@@ -1,5 +1,5 @@
 import { env } from '@/lib/config/env';
-import { admitStream } from '@/lib/guard/admit-stream';
+import { admitStream, refusalResponse } from '@/lib/guard/admit-stream';
 import { getOnlyHandlers, JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { queryObject } from '@/lib/http/query';
 import { sseResponse } from '@/lib/http/sse-response';
@@ -38,11 +38,7 @@ export async function GET(request: Request): Promise<Response> {
   if (resume && Date.now() >= resume.endsAt) return new Response(null, { status: 204 });
 
   const admission = await admitStream(request, 'sse');
-  if (!admission.ok) {
-    return jsonRpcErrorResponse(admission.status, JsonRpcCode.rateLimited, admission.message, { retryAfterSeconds: admission.retryAfterSeconds }, {
-      'Retry-After': String(admission.retryAfterSeconds),
-    });
-  }
+  if (!admission.ok) return refusalResponse(admission);
 
   const controller = new AbortController();
   request.signal.addEventListener('abort', () => controller.abort(), { once: true });
@@ -50,6 +46,8 @@ export async function GET(request: Request): Promise<Response> {
   const events = streamMarketNews(params, { signal: controller.signal, resume: resume ?? undefined });
   const first = await events.next();
   const token = first.done || first.value.type !== 'connected' ? 'unknown' : first.value.streamId;
+  // Lets the guard recognise this client's reconnects to the stream (not charged as new starts).
+  if (!resume && !first.done && first.value.type === 'connected') admission.bind(first.value.streamId, Date.parse(first.value.endsAt));
   const observer = observeStream({
     endpoint: 'sse',
     streamId: token,

@@ -1,0 +1,102 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { guardEnv, type GuardEnv } from '@/lib/config/guard-env';
+import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { log } from '@/lib/observability/logger';
+import { matchKey, presentedKey } from './api-keys';
+import { corsHeaders, isSameOrigin, judgeOrigin, preflightHeaders, type OriginVerdict } from './origins';
+import { checkBody, checkUrl } from './request-bounds';
+
+/**
+ * The API guard, run by middleware.ts for every /api request, in this order:
+ * configuration → size bounds → Origin (403) → CORS preflight → API key (401) → pass on.
+ * Rate and concurrency limits are applied by the streaming routes through admitStream(), the only
+ * place that knows a request really starts a stream and when it ends.
+ */
+export async function guardRequest(request: NextRequest): Promise<Response> {
+  const settings = guardEnv();
+  if (!settings.ok) return misconfigured(settings.problems);
+  const env = settings.env;
+  warnIfOpen(env);
+
+  const url = request.nextUrl;
+  const bounds = checkUrl(url);
+  if (!bounds.ok) return jsonRpcErrorResponse(bounds.status, JsonRpcCode.invalidRequest, bounds.message, undefined, { Vary: 'Origin' });
+
+  const origin = judgeOrigin(request.headers, env.allowedOrigins, env.trustProxy);
+  if (origin.kind === 'denied') {
+    return jsonRpcErrorResponse(403, JsonRpcCode.forbidden, 'Origin not allowed: this API accepts browser calls from its own origin and ALLOWED_ORIGINS only', undefined, {
+      Vary: 'Origin',
+    });
+  }
+  const cors = corsHeaders(origin);
+
+  if (request.method === 'OPTIONS') {
+    if (origin.kind === 'none') return new Response(null, { status: 204, headers: { Allow: 'GET, POST, DELETE, OPTIONS', Vary: 'Origin' } });
+    return new Response(null, { status: 204, headers: { ...preflightHeaders(origin), Vary: 'Origin' } });
+  }
+
+  const body = await checkBody(request);
+  if (!body.ok) return jsonRpcErrorResponse(body.status, JsonRpcCode.invalidRequest, body.message, undefined, { ...cors, Vary: 'Origin' });
+
+  const auth = authorise(request, env, origin);
+  if (auth) {
+    return jsonRpcErrorResponse(401, JsonRpcCode.unauthorized, auth.message, undefined, {
+      ...cors,
+      Vary: 'Origin',
+      'WWW-Authenticate': `Bearer realm="market-pulse"${auth.invalid ? ', error="invalid_token"' : ''}`,
+    });
+  }
+
+  const forwarded = new Headers(request.headers);
+  if (!env.trustProxy) {
+    // Client-supplied forwarding headers are not evidence of anything here: drop them so `next start`
+    // records the socket address (see client-identity.ts).
+    forwarded.delete('x-forwarded-for');
+    forwarded.delete('x-real-ip');
+  }
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+  response.headers.append('Vary', 'Origin');
+  return response;
+}
+
+/** Which requests need a key (contract §5): always /api/mcp, /api/metrics and health detail; other routes unless same-origin. */
+function keyRule(pathname: string, search: URLSearchParams): 'public' | 'key' | 'key-or-same-origin' {
+  if (pathname === '/api/health' && !search.has('detail')) return 'public';
+  if (pathname === '/api/mcp/stream-news') return 'key-or-same-origin';
+  if (pathname === '/api/mcp' || pathname.startsWith('/api/mcp/') || pathname === '/api/metrics' || pathname === '/api/health') return 'key';
+  return 'key-or-same-origin';
+}
+
+function authorise(request: NextRequest, env: GuardEnv, origin: OriginVerdict): { message: string; invalid: boolean } | null {
+  if (env.apiKeys.length === 0) return null;
+  const presented = presentedKey(request.headers);
+  // A key that is sent must be valid, even where none is needed: a wrong key is a client bug worth reporting.
+  if (presented.kind === 'malformed') return { message: 'Malformed API key: send X-API-Key: <key> or Authorization: Bearer <key>', invalid: true };
+  if (presented.kind === 'value') {
+    return matchKey(presented.value, env.apiKeys) ? null : { message: 'Invalid API key', invalid: true };
+  }
+  const rule = keyRule(request.nextUrl.pathname, request.nextUrl.searchParams);
+  if (rule === 'public' || (rule === 'key-or-same-origin' && isSameOrigin(request.headers, origin))) return null;
+  return { message: 'API key required: send X-API-Key: <key> or Authorization: Bearer <key>', invalid: false };
+}
+
+const logged = Symbol.for('market-pulse.guard-logged');
+const flags = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+function once(what: string): boolean {
+  const seen = (flags[logged] ??= new Set());
+  if (seen.has(what)) return false;
+  seen.add(what);
+  return true;
+}
+
+function warnIfOpen(env: GuardEnv): void {
+  if (env.apiKeys.length === 0 && once('open')) {
+    log.warn('guard.open', { message: 'MCP_API_KEYS is not set: the API, including /api/mcp, is open to anyone (rate and concurrency limits still apply)' });
+  }
+}
+
+function misconfigured(problems: string[]): Response {
+  if (once('misconfigured')) log.error('guard.config_invalid', { problems, action: 'refusing API requests until fixed' });
+  return jsonRpcErrorResponse(500, JsonRpcCode.internalError, 'Server misconfigured: the API guard settings are invalid (see server logs)');
+}

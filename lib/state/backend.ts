@@ -1,0 +1,85 @@
+import { Redis as UpstashRedis } from '@upstash/redis';
+import IORedis from 'ioredis';
+import { guardEnv, type StateConfig } from '@/lib/config/guard-env';
+import { reportStoreFailure } from './store-failures';
+
+/**
+ * The Redis commands the guard uses: what @upstash/ratelimit calls (evalsha, eval on NOSCRIPT, get)
+ * plus eval for our own scripts. Both the Upstash REST client and the ioredis adapter provide it.
+ */
+export interface ScriptingRedis {
+  eval<TData = unknown>(script: string, keys: string[], args: (string | number)[]): Promise<TData>;
+  evalsha<TData = unknown>(sha1: string, keys: string[], args: (string | number)[]): Promise<TData>;
+  get<TData = unknown>(key: string): Promise<TData | null>;
+  set(key: string, value: string | number): Promise<unknown>;
+}
+
+export type StateBackend =
+  | { kind: 'upstash' | 'redis'; redis: ScriptingRedis; close(): Promise<void> }
+  | { kind: 'memory' };
+
+/** Bounds one Redis round trip; the guard fails open after this (see docs/security.md). */
+export const STORE_TIMEOUT_MS = 500;
+
+function upstashBackend(config: Extract<StateConfig, { kind: 'upstash' }>): StateBackend {
+  const client = new UpstashRedis({
+    url: config.url,
+    token: config.token,
+    // One attempt, bounded: a slow store must not delay a stream start (the guard fails open).
+    retry: { retries: 0 },
+    signal: () => AbortSignal.timeout(STORE_TIMEOUT_MS * 2),
+    enableTelemetry: false,
+  });
+  return { kind: 'upstash', redis: client as unknown as ScriptingRedis, close: async () => {} };
+}
+
+/**
+ * @upstash/ratelimit speaks Upstash's `eval(script, keys, args)` shape; ioredis wants
+ * `eval(script, numKeys, ...keys, ...args)`. No published adapter exists, hence these few lines.
+ */
+function ioredisBackend(config: Extract<StateConfig, { kind: 'redis' }>): StateBackend {
+  const client = new IORedis(config.url, {
+    // Commands issued while reconnecting wait briefly, then fail after one retry rather than queueing
+    // for ever; the guard's own timeout fails open well before that.
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: STORE_TIMEOUT_MS * 2,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    lazyConnect: false,
+  });
+  // Without a listener an unreachable Redis would emit an unhandled 'error' and kill the process.
+  client.on('error', (error) => reportStoreFailure('redis', 'connection', error));
+  const redis: ScriptingRedis = {
+    eval: (script, keys, args) => client.eval(script, keys.length, ...keys, ...args) as Promise<never>,
+    evalsha: (sha1, keys, args) => client.evalsha(sha1, keys.length, ...keys, ...args) as Promise<never>,
+    get: (key) => client.get(key) as Promise<never>,
+    set: (key, value) => client.set(key, value),
+  };
+  return {
+    kind: 'redis',
+    redis,
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
+
+function createBackend(config: StateConfig): StateBackend {
+  if (config.kind === 'upstash') return upstashBackend(config);
+  if (config.kind === 'redis') return ioredisBackend(config);
+  return { kind: 'memory' };
+}
+
+// Middleware and route bundles each load this module; one connection per process is enough.
+const key = Symbol.for('market-pulse.state-backend');
+const holder = globalThis as unknown as Record<symbol, StateBackend | undefined>;
+
+/** The shared-state store selected by the environment (Upstash REST, REDIS_URL, else memory). */
+export function stateBackend(): StateBackend {
+  const existing = holder[key];
+  if (existing) return existing;
+  const env = guardEnv();
+  const backend = createBackend(env.ok ? env.env.state : { kind: 'memory' });
+  holder[key] = backend;
+  return backend;
+}

@@ -1,0 +1,112 @@
+import { Ratelimit } from '@upstash/ratelimit';
+import type { ScriptingRedis } from './backend';
+import { keys, type GuardStore, type RateDecision, type SlotDecision, type SlotRequest } from './guard-store';
+
+/**
+ * Slots are a sorted set per client: member = `<streamId or '-'>|<connection>`, score = lease end (ms).
+ * Expired leases are dropped before counting, so an instance that crashed without releasing frees
+ * its slots within one lease. Scripts run atomically, so two instances never both take the last slot.
+ */
+const ACQUIRE = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local prefix = ARGV[5]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+local count = redis.call('ZCARD', key)
+if count >= cap then
+  local victim = false
+  if prefix ~= '' then
+    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
+      if string.sub(m, 1, #prefix) == prefix then victim = m break end
+    end
+  end
+  if not victim then return {0, count} end
+  redis.call('ZREM', key, victim)
+end
+redis.call('ZADD', key, now + lease, ARGV[4])
+redis.call('PEXPIRE', key, lease)
+return {1, count}
+`;
+
+/** XX: a lease that expired or was taken over is not brought back. */
+const REFRESH = `
+local n = redis.call('ZADD', KEYS[1], 'XX', 'CH', tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return n
+`;
+
+const BIND = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('ZADD', KEYS[1], score, ARGV[2])
+end
+redis.call('SET', KEYS[2], 1, 'PX', ARGV[3])
+return 1
+`;
+
+const COUNT_RESUME = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+`;
+
+export class RedisGuardStore implements GuardStore {
+  private readonly limiters = new Map<string, Ratelimit>();
+
+  constructor(
+    readonly kind: 'redis' | 'upstash',
+    private readonly redis: ScriptingRedis,
+    /** @upstash/ratelimit answers "allowed" itself after this long (its fail-open). */
+    private readonly timeoutMs: number,
+  ) {}
+
+  async limit(client: string, limit: number, windowMs: number): Promise<RateDecision> {
+    const result = await this.limiter(limit, windowMs).limit(client);
+    if (result.reason === 'timeout') throw new Error(`rate limit store did not answer within ${this.timeoutMs} ms`);
+    return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
+  }
+
+  async acquireSlot({ client, member, cap, leaseMs, takeoverPrefix }: SlotRequest): Promise<SlotDecision> {
+    const [ok, count] = await this.redis.eval<[number, number]>(ACQUIRE, [keys.slots(client)], [Date.now(), leaseMs, cap, member, takeoverPrefix ?? '']);
+    return Number(ok) === 1 ? { ok: true } : { ok: false, count: Number(count) };
+  }
+
+  async refreshSlot(client: string, member: string, leaseMs: number): Promise<void> {
+    await this.redis.eval(REFRESH, [keys.slots(client)], [Date.now(), leaseMs, member]);
+  }
+
+  async releaseSlot(client: string, member: string): Promise<void> {
+    await this.redis.eval("return redis.call('ZREM', KEYS[1], ARGV[1])", [keys.slots(client)], [member]);
+  }
+
+  async bindSlot(client: string, member: string, boundMember: string, streamId: string, ttlMs: number): Promise<void> {
+    await this.redis.eval(BIND, [keys.slots(client), keys.resumes(client, streamId)], [member, boundMember, Math.max(1, Math.round(ttlMs))]);
+  }
+
+  async countResume(client: string, streamId: string, ttlMs: number): Promise<number> {
+    return Number(await this.redis.eval(COUNT_RESUME, [keys.resumes(client, streamId)], [Math.max(1, Math.round(ttlMs))]));
+  }
+
+  /** One limiter per (limit, window); settings do not change while a process runs. */
+  private limiter(limit: number, windowMs: number): Ratelimit {
+    const id = `${limit}/${windowMs}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      limiter = new Ratelimit({
+        redis: this.redis as unknown as ConstructorParameters<typeof Ratelimit>[0]['redis'],
+        limiter: Ratelimit.slidingWindow(limit, `${windowMs} ms`),
+        prefix: keys.rateLimitPrefix,
+        timeout: this.timeoutMs,
+        analytics: false,
+        // The in-process block cache would keep refusing a client here after another instance (or a
+        // Redis restart) cleared it; one round trip per stream start is cheap.
+        ephemeralCache: false,
+      });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+}

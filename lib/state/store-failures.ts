@@ -1,0 +1,53 @@
+import { log } from '@/lib/observability/logger';
+
+/**
+ * Shared-state outages are logged at most once a minute (a down Redis would otherwise print a line
+ * per request), and recovery is logged once, so an operator sees when and for how long it was out.
+ */
+const QUIET_MS = 60_000;
+
+interface FailureState {
+  total: number;
+  lastLoggedAt: number;
+  failing: boolean;
+  suppressed: number;
+}
+
+const key = Symbol.for('market-pulse.store-failures');
+const store = globalThis as unknown as Record<symbol, FailureState | undefined>;
+const state: FailureState = (store[key] ??= { total: 0, lastLoggedAt: 0, failing: false, suppressed: 0 });
+
+/** Error text without anything that could be a credential (URLs may carry passwords or tokens). */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>').slice(0, 200);
+}
+
+export function reportStoreFailure(store: string, operation: string, error: unknown, now = Date.now()): void {
+  state.total += 1;
+  state.failing = true;
+  if (now - state.lastLoggedAt < QUIET_MS) {
+    state.suppressed += 1;
+    return;
+  }
+  log.warn('guard.store_unavailable', {
+    store,
+    operation,
+    error: describe(error),
+    action: 'allowing requests until the store answers again',
+    suppressedSinceLastLog: state.suppressed,
+  });
+  state.lastLoggedAt = now;
+  state.suppressed = 0;
+}
+
+export function reportStoreHealthy(store: string): void {
+  if (!state.failing) return;
+  state.failing = false;
+  log.info('guard.store_recovered', { store });
+}
+
+/** Total store errors since start, for /api/metrics. */
+export function storeFailureCount(): number {
+  return state.total;
+}
