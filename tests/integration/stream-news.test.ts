@@ -48,6 +48,9 @@ beforeAll(async () => {
     STREAM_HEARTBEAT_MS: '1500',
     STREAM_MAX_DURATION_MS: '120000',
     NEWS_USER_AGENT: 'MarketPulseTest/1.0 (ops@example.com)',
+    // This file is about the stream itself; the guard's limits have their own tests.
+    RATE_LIMIT_PER_MINUTE: '0',
+    MAX_STREAMS_PER_CLIENT: '0',
   });
 });
 
@@ -192,17 +195,21 @@ describe('GET /api/mcp/stream-news', () => {
   });
 
   it.each([
-    ['symbol=TSLA$', 'symbol'],
-    ['symbol=TOOLONGSYMBOL123', 'symbol'],
-    ['interval=999', 'interval'],
-    ['interval=300001', 'interval'],
-    ['interval=10.5', 'interval'],
-    ['duration=120001', 'duration'],
-    ['limit=0', 'limit'],
-    ['limit=51', 'limit'],
-    ['limit=abc', 'limit'],
-    ['colour=blue', 'colour'],
-  ])('answers %s with a 400 JSON-RPC error naming %s', async (query, field) => {
+    ['symbol', 'symbol=TSLA$'],
+    ['symbol', 'symbol=TOOLONGSYMBOL123'],
+    ['symbol', `symbol=${'A'.repeat(5000)}`],
+    ['interval', 'interval=0'],
+    ['interval', 'interval=-5'],
+    ['interval', 'interval=1e12'],
+    ['interval', 'interval=999'],
+    ['interval', 'interval=300001'],
+    ['interval', 'interval=10.5'],
+    ['duration', 'duration=120001'],
+    ['limit', 'limit=0'],
+    ['limit', 'limit=51'],
+    ['limit', 'limit=abc'],
+    ['colour', 'colour=blue'],
+  ])('answers a bad %s with a 400 JSON-RPC error naming it (case %#)', async (field, query) => {
     const res = await fetch(`${app.url}/api/mcp/stream-news?${query}`);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -242,6 +249,7 @@ describe('GET /api/mcp/stream-news', () => {
     );
     await Promise.all(streams.map((s) => s.done));
     for (const s of streams) {
+      expect(s.status).toBe(200);
       expect(isFinal(s.events.at(-1)!)).toBe(true);
       expect(newsBodies(s.events)[0]!.news.articles.map((a) => a.id)).toContain('x-1');
     }
