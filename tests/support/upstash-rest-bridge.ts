@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import IORedis from 'ioredis';
+import { freePort } from './app-server';
+
+export interface UpstashBridge {
+  url: string;
+  token: string;
+  /** Commands received (upper-cased names), to prove the app really used the REST path. */
+  commands(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Speaks the Upstash Redis REST protocol (POST / with a JSON command array, Bearer token, results
+ * as {"result": ...}, strings base64-encoded when the client sends `Upstash-Encoding: base64`,
+ * errors as HTTP 400 {"error": "..."}) and runs each command on a real redis-server, so the
+ * production code path through @upstash/redis is what the tests exercise.
+ */
+export async function startUpstashBridge(redisUrl: string, token = 'test-upstash-token'): Promise<UpstashBridge> {
+  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', () => {});
+  const seen: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', async () => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { error: 'Unauthorized' });
+      if (req.method !== 'POST' || (req.url !== '/' && req.url !== '')) return reply(404, { error: `unsupported path ${req.url}` });
+      let command: unknown;
+      try {
+        command = JSON.parse(raw);
+      } catch {
+        return reply(400, { error: 'ERR invalid JSON' });
+      }
+      if (!Array.isArray(command) || command.length === 0) return reply(400, { error: 'ERR command must be a non-empty array' });
+      const [name, ...args] = command.map(String) as [string, ...string[]];
+      seen.push(name.toUpperCase());
+      try {
+        const result = await redis.call(name, ...args);
+        const base64 = req.headers['upstash-encoding'] === 'base64';
+        reply(200, { result: base64 ? encode(result) : result });
+      } catch (error) {
+        reply(400, { error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    commands: () => [...seen],
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      redis.disconnect();
+    },
+  };
+}
+
+/** Upstash encodes bulk strings as base64 ("OK" status replies stay plain); numbers and nulls as JSON. */
+function encode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(encode);
+  if (typeof value === 'string') return value === 'OK' ? value : Buffer.from(value, 'utf8').toString('base64');
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  return value ?? null;
+}

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryGuardStore } from '@/lib/state/memory-store';
+import { reportStoreFailure, reportStoreHealthy } from '@/lib/state/store-failures';
+
+describe('MemoryGuardStore rate limit (sliding window, like @upstash/ratelimit)', () => {
+  it('allows `limit` starts per window, then refuses until the window has slid past them', async () => {
+    let now = 120_000 + 5_000; // 5 s into a window
+    const store = new MemoryGuardStore(() => now);
+    for (let i = 0; i < 10; i++) expect((await store.limit('c', 10, 60_000)).success).toBe(true);
+    const refused = await store.limit('c', 10, 60_000);
+    expect(refused).toMatchObject({ success: false, remaining: 0, reset: 180_000 });
+    expect((await store.limit('other', 10, 60_000)).success).toBe(true);
+    now = 180_001; // the previous window's 10 now weigh floor(0.99998 × 10) = 9
+    expect((await store.limit('c', 10, 60_000)).success).toBe(true);
+    expect((await store.limit('c', 10, 60_000)).success).toBe(false);
+    now = 240_001;
+    expect((await store.limit('c', 10, 60_000)).success).toBe(true);
+  });
+});
+
+describe('MemoryGuardStore slots', () => {
+  it('caps open slots, frees them on release or lease expiry, and lets a resume take over its own stream', async () => {
+    let now = 1_000_000;
+    const store = new MemoryGuardStore(() => now);
+    const acquire = (member: string, takeoverPrefix?: string) => store.acquireSlot({ client: 'c', member, cap: 2, leaseMs: 30_000, takeoverPrefix });
+    expect(await acquire('-|a')).toEqual({ ok: true });
+    expect(await acquire('-|b')).toEqual({ ok: true });
+    expect(await acquire('-|c')).toEqual({ ok: false, count: 2 });
+    await store.releaseSlot('c', '-|a');
+    expect(await acquire('-|c')).toEqual({ ok: true });
+    await store.bindSlot('c', '-|c', 's1|c', 's1', 60_000);
+    // At the cap, a resume of s1 replaces s1's dropped connection; a resume of another stream cannot.
+    expect(await acquire('s1|d', 's1|')).toEqual({ ok: true });
+    expect(await acquire('s2|e', 's2|')).toEqual({ ok: false, count: 2 });
+    // A lease that is not refreshed expires (crashed instance); a refreshed one stays.
+    now += 20_000;
+    await store.refreshSlot('c', 's1|d', 30_000);
+    now += 15_000;
+    expect(await acquire('-|f')).toEqual({ ok: true }); // '-|b' expired
+    expect(await acquire('-|g')).toEqual({ ok: false, count: 2 });
+    // A refresh never resurrects a released slot.
+    await store.releaseSlot('c', '-|f');
+    await store.refreshSlot('c', '-|f', 30_000);
+    expect(await acquire('-|h')).toEqual({ ok: true });
+  });
+
+  it('counts resumes: a bound stream starts at 1, an unknown one at 0', async () => {
+    const store = new MemoryGuardStore();
+    await store.bindSlot('c', '-|x', 's1|x', 's1', 60_000);
+    expect(await store.countResume('c', 's1', 60_000)).toBe(2);
+    expect(await store.countResume('c', 'forged', 60_000)).toBe(1);
+    expect(await store.countResume('other', 's1', 60_000)).toBe(1);
+  });
+});
+
+describe('store failure log', () => {
+  afterEach(() => vi.restoreAllMocks());
+  it('logs an outage at most once a minute, then its recovery once, never a URL', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+    const t0 = 10 ** 13; // later than any real "last logged" time
+    for (let i = 0; i < 50; i++) reportStoreFailure('redis', 'rate-limit', new Error('connect ECONNREFUSED redis://:pw@h:6379'), t0 + i * 100);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('guard.store_unavailable');
+    expect(lines[0]).not.toContain(':pw@');
+    reportStoreFailure('redis', 'rate-limit', new Error('x'), t0 + 61_000);
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1]!).suppressedSinceLastLog).toBe(49);
+    reportStoreHealthy('redis');
+    reportStoreHealthy('redis');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('guard.store_recovered');
+  });
+});
