@@ -1,0 +1,164 @@
+import { feedControl } from './support/feed-control';
+import { item, minutesAgo, symbolFeed, symbolFeedPath } from './support/fixtures-data';
+import { startDropProxy } from './support/drop-proxy';
+import {
+  activeStreams,
+  appUrl,
+  dashboardPath,
+  expect,
+  expectNoDuplicates,
+  listedIdCounts,
+  newsList,
+  progressBar,
+  progressNow,
+  recordStreamRequests,
+  startButton,
+  status,
+  stopButton,
+  test,
+} from './support/test';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a live stream shows progress, brings a new article in once, completes and does not reconnect', async ({ page }) => {
+  const symbol = 'LIVEA';
+  const first = [item('livea-1', 'LIVEA ships record quarter', minutesAgo(30)), item('livea-2', 'LIVEA analyst day set', minutesAgo(90))];
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, first));
+  const streamRequests = recordStreamRequests(page);
+
+  await page.goto(dashboardPath(symbol, 10_000));
+  await expect(page).toHaveTitle(/Dashboard · Market Pulse/);
+  // Before streaming: the snapshot from /api/news.
+  await expect(newsList(page).getByRole('link', { name: /LIVEA ships record quarter/ })).toBeVisible();
+  await expect(newsList(page).getByText('Market-wide').first()).toBeVisible();
+
+  await startButton(page).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+  await expect(status(page)).toHaveText(/● Live/);
+  await expect(page.getByTestId('time-remaining')).toHaveText(/\d:\d\d left/);
+
+  await expect.poll(() => progressNow(page)).toBeGreaterThan(0);
+  const earlier = await progressNow(page);
+  await expect.poll(() => progressNow(page)).toBeGreaterThan(earlier);
+
+  // The feed publishes mid-stream: the article arrives once, flagged new, and is counted.
+  const fresh = item('livea-3', 'LIVEA wins big contract', new Date());
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [fresh, ...first]));
+  const freshLink = newsList(page).getByRole('link', { name: /LIVEA wins big contract/ });
+  await expect(freshLink).toHaveCount(1);
+  await expect(freshLink).toHaveAttribute('target', '_blank');
+  await expect(freshLink).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(freshLink).toHaveAttribute('href', 'https://news.example.com/livea-3');
+  const freshRow = newsList(page).locator('li[data-article-id="livea-3"]');
+  await expect(freshRow).toHaveAttribute('data-new', 'true');
+  await expect(freshRow.getByText('New', { exact: true })).toBeVisible();
+  await expect(freshRow.getByText('LIVEA', { exact: true })).toBeVisible(); // symbol-specific badge
+  await expect(freshRow.locator('time')).toHaveText('just now');
+  await expect(freshRow.locator('time')).toHaveAttribute('title', /\d{4}/);
+  await expect(page.getByTestId('new-count')).toHaveText('1 new article');
+  // Newest first: the fresh article heads the list.
+  await expect(newsList(page).locator('li').first()).toHaveAttribute('data-article-id', 'livea-3');
+
+  // Later rounds resend nothing already shown.
+  await wait(2_500);
+  await expectNoDuplicates(page);
+  expect((await listedIdCounts(page)).get('livea-3')).toBe(1);
+
+  // At `duration` the server sends the final result; the page closes the EventSource itself.
+  await expect(status(page)).toHaveText('Stream complete', { timeout: 20_000 });
+  await expect(progressBar(page)).toHaveAttribute('aria-valuenow', '100');
+  await expect(startButton(page)).toBeVisible();
+  const requestsAtEnd = streamRequests.length;
+  expect(requestsAtEnd).toBe(1);
+  // EventSource would reconnect after the server's `retry` (3 s) had the page not closed it.
+  await wait(4_500);
+  expect(streamRequests.length).toBe(requestsAtEnd);
+  await expect.poll(() => activeStreams()).toBe(0);
+  await expectNoDuplicates(page);
+});
+
+test('Stop Stream closes the EventSource at once', async ({ page }) => {
+  const symbol = 'STOPB';
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [item('stopb-1', 'STOPB holds steady', minutesAgo(10))]));
+  const streamRequests = recordStreamRequests(page);
+  await page.goto(dashboardPath(symbol, 60_000));
+  await startButton(page).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+  await expect.poll(() => activeStreams()).toBe(1);
+
+  await stopButton(page).click();
+  await expect(status(page)).toHaveText('Stream stopped');
+  await expect(page.getByText('● Live')).toHaveCount(0);
+  await expect(startButton(page)).toBeVisible();
+  // The server sees the disconnect and stops the stream (contract: within one second; generous on a busy machine).
+  await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
+  const after = streamRequests.length;
+  await wait(4_000);
+  expect(streamRequests.length, 'no reconnect after Stop').toBe(after);
+});
+
+test('changing the symbol while live restarts the stream for the new symbol', async ({ page }) => {
+  await feedControl.set(symbolFeedPath('SWAPA'), symbolFeed('SWAPA', [item('swapa-1', 'SWAPA first headline', minutesAgo(5))]));
+  await feedControl.set(symbolFeedPath('SWAPB'), symbolFeed('SWAPB', [item('swapb-1', 'SWAPB first headline', minutesAgo(5))]));
+  const streamRequests = recordStreamRequests(page);
+  await page.goto(dashboardPath('SWAPA', 60_000));
+  await startButton(page).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+
+  await page.getByLabel('Symbol', { exact: true }).fill('swapb');
+  await page.getByRole('button', { name: 'Show news' }).click();
+  await expect(page.getByRole('heading', { name: 'Headlines for SWAPB' })).toBeVisible();
+  await expect.poll(() => streamRequests.map((r) => new URL(r.url()).searchParams.get('symbol'))).toEqual(['SWAPA', 'SWAPB']);
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+  await expect(newsList(page).getByRole('link', { name: /SWAPB first headline/ })).toBeVisible();
+  await expect(newsList(page).getByRole('link', { name: /SWAPA/ })).toHaveCount(0);
+  // The address bar follows, so the view can be shared.
+  expect(new URL(page.url()).searchParams.get('symbol')).toBe('SWAPB');
+  // The SWAPA stream was closed, not left running beside the new one.
+  await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(1);
+  await stopButton(page).click();
+  await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
+});
+
+test('after a network drop the browser reconnects with Last-Event-ID and the stream resumes without duplicates', async ({ page }) => {
+  const symbol = 'DROPC';
+  const first = [item('dropc-1', 'DROPC opens a plant', minutesAgo(20)), item('dropc-2', 'DROPC names a CFO', minutesAgo(80))];
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, first));
+  const proxy = await startDropProxy(Number(new URL(appUrl()).port));
+  try {
+    const streamRequests = recordStreamRequests(page);
+    await page.goto(`${proxy.url}${dashboardPath(symbol, 25_000)}`);
+    await startButton(page).click();
+    await expect(status(page)).toHaveAttribute('data-status', 'live');
+    await expect.poll(() => progressNow(page)).toBeGreaterThan(0);
+    const before = await progressNow(page);
+
+    proxy.drop();
+    await expect(status(page)).toHaveAttribute('data-status', 'reconnecting');
+    await expect(status(page)).toHaveText(/reconnecting/i);
+    // Published while the page is cut off: it must arrive after the resume, once.
+    await feedControl.set(
+      symbolFeedPath(symbol),
+      symbolFeed(symbol, [item('dropc-3', 'DROPC raises guidance', new Date()), ...first]),
+    );
+    await wait(2_000);
+    proxy.restore();
+
+    await expect(status(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
+    await expect(page.getByText('resumed after 1 drop')).toBeVisible();
+    const resume = streamRequests.at(-1);
+    expect(streamRequests.length).toBeGreaterThanOrEqual(2);
+    expect((await resume!.allHeaders())['last-event-id'], 'reconnect carries Last-Event-ID').toBeTruthy();
+
+    await expect(newsList(page).getByRole('link', { name: /DROPC raises guidance/ })).toHaveCount(1);
+    await expect(page.getByTestId('new-count')).toHaveText('1 new article');
+    // Progress continues from where it was rather than starting over.
+    expect(await progressNow(page)).toBeGreaterThanOrEqual(before);
+    await expect.poll(() => progressNow(page)).toBeGreaterThan(before);
+    await expectNoDuplicates(page);
+    await stopButton(page).click();
+    await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
+  } finally {
+    await proxy.close();
+  }
+});
