@@ -20,7 +20,7 @@ describe('requireApiKey', () => {
   it('refuses a missing, wrong, prefix or differently-cased key with a JSON 401, logging no key', async () => {
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
-    for (const headers of [{}, { 'X-API-Key': 'wrong' }, { 'X-API-Key': 'alpha-key' }, { 'X-API-Key': 'ALPHA-KEY-1' }, { Authorization: 'Basic alpha-key-1' }]) {
+    for (const headers of [{}, { 'X-API-Key': 'wrong' }, { 'X-API-Key': 'alpha-key' }, { 'X-API-Key': 'ALPHA-KEY-1' }, { Authorization: 'Basic alpha-key-1' }] as Array<Record<string, string>>) {
       const res = requireApiKey(req(headers), keys);
       expect(res?.status, JSON.stringify(headers)).toBe(401);
       const body = (await res!.json()) as { jsonrpc: string; error: { code: number; message: string } };
