@@ -1,0 +1,257 @@
+/**
+ * Turns raw runs into medians, ratios to the node:http baseline, the issue's targets (measured,
+ * not asserted), and the Markdown table; refreshes the results section of docs/benchmarks.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SERVER_KINDS, SERVER_LABELS } from './server-process.mjs';
+import { median } from './stats.mjs';
+
+const round = (v, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 10 ** digits) / 10 ** digits);
+
+/** The per-run figures that are summarised (median over repetitions). */
+const METRICS = {
+  openPerSecond: (r) => r.open.streamsPerSecond,
+  connected: (r) => r.open.connected,
+  firstEventP50: (r) => r.open.firstEventMs.p50,
+  firstEventP95: (r) => r.open.firstEventMs.p95,
+  firstEventP99: (r) => r.open.firstEventMs.p99,
+  firstNewsP50: (r) => r.open.firstNewsMs.p50,
+  firstNewsP99: (r) => r.open.firstNewsMs.p99,
+  rssBeforeMiB: (r) => r.memory.rssBeforeMiB,
+  rssHoldingMiB: (r) => r.memory.rssHoldingMiB,
+  perStreamKiB: (r) => r.memory.perStreamKiB,
+  heapPerStreamKiB: (r) => r.memory.heapPerStreamKiB,
+  cpuPercent: (r) => r.cpuPercent,
+  latenessP50: (r) => r.delivery.latenessMs.p50,
+  latenessP99: (r) => r.delivery.latenessMs.p99,
+  latenessMax: (r) => r.delivery.latenessMs.max,
+  toZeroMs: (r) => r.disconnect.toZeroMs,
+  rssAfter30sMiB: (r) => r.disconnect.rssAfter30sMiB,
+};
+
+/** Summed (worst case) rather than medianed: one lost event in any repetition counts. */
+function deliveryTotals(runs) {
+  const sum = (f) => runs.reduce((total, r) => total + f(r), 0);
+  return {
+    eventsDue: sum((r) => r.delivery.eventsDue),
+    eventsMissing: sum((r) => r.delivery.eventsMissing),
+    streamsMissingEvents: sum((r) => r.delivery.streamsMissingEvents),
+    failedStreams: sum((r) => Object.values(r.open.failures).reduce((a, b) => a + b, 0)),
+  };
+}
+
+function upstreamSummary(runs) {
+  const perPeriod = runs.flatMap((r) => (r.upstream ? Object.values(r.upstream.perFeed).map((count) => count / r.upstream.periods) : []));
+  if (perPeriod.length === 0) return null;
+  // Worst deviation from exactly one fetch per feed per period, in fetches over the window.
+  const deviation = Math.max(...runs.flatMap((r) => Object.values(r.upstream.perFeed).map((count) => Math.abs(count - r.upstream.periods))));
+  return { feeds: Object.keys(runs[0].upstream.perFeed).length, minPerPeriod: round(Math.min(...perPeriod), 2), maxPerPeriod: round(Math.max(...perPeriod), 2), worstDeviation: round(deviation, 1) };
+}
+
+export function summarizeRuns(runs, config) {
+  const byServer = {};
+  const single = {};
+  for (const kind of SERVER_KINDS) {
+    const mine = runs.filter((r) => r.server === kind);
+    if (mine.length === 0) continue;
+    byServer[kind] = {};
+    for (const n of config.ns) {
+      const cell = mine.filter((r) => r.n === n);
+      if (cell.length === 0) continue;
+      const values = Object.fromEntries(
+        Object.entries(METRICS).map(([name, get]) => [name, round(median(cell.map(get).filter((v) => v !== null && v !== undefined)), 2)]),
+      );
+      byServer[kind][n] = { reps: cell.length, ...values, ...deliveryTotals(cell), upstream: upstreamSummary(cell) };
+    }
+    const s = mine.find((r) => r.single)?.single;
+    if (s) single[kind] = { count: s.count, failures: s.failures, firstEventP50: round(s.firstEventMs.p50, 2), firstEventP99: round(s.firstEventMs.p99, 2), firstNewsP50: round(s.firstNewsMs.p50, 2), firstNewsP99: round(s.firstNewsMs.p99, 2) };
+  }
+  // Ratios to the baseline: the machine's practical upper bound, so they travel between machines.
+  const ratios = {};
+  for (const kind of Object.keys(byServer)) {
+    ratios[kind] = {};
+    for (const n of config.ns) {
+      const mine = byServer[kind][n];
+      const base = byServer.baseline?.[n];
+      if (!mine || !base) continue;
+      const r = (m, inverse = false) => (mine[m] && base[m] ? round(inverse ? base[m] / mine[m] : mine[m] / base[m], 2) : null);
+      ratios[kind][n] = {
+        openTime: r('openPerSecond', true),
+        firstEventP50: r('firstEventP50'),
+        firstEventP99: r('firstEventP99'),
+        perStream: r('perStreamKiB'),
+        cpu: r('cpuPercent'),
+      };
+    }
+  }
+  return { byServer, single, ratios };
+}
+
+function target(name, measured, met, note) {
+  return { name, measured, met, ...(note ? { note } : {}) };
+}
+
+/** The issue's targets, judged on medians at the largest N this run measured (10,000 in a full run). */
+export function evaluateTargets(summary, leaks, config) {
+  const nMax = Math.max(...config.ns);
+  const app = summary.byServer.app;
+  const ref = summary.byServer.reference;
+  if (!app) return [];
+  const top = app[nMax];
+  const at = nMax === 10_000 ? '' : ` (this run's largest N is ${nMax}, not 10,000)`;
+  const targets = [];
+  targets.push(target(
+    `${nMax.toLocaleString('en-US')} concurrent streams held, every scheduled event delivered, lateness p99 < 100 ms${at}`,
+    `${top.connected}/${nMax} connected, ${top.failedStreams} failed, ${top.eventsMissing} of ${top.eventsDue} due events missing, lateness p99 ${top.latenessP99} ms`,
+    top.connected === nMax && top.failedStreams === 0 && top.eventsMissing === 0 && top.latenessP99 !== null && top.latenessP99 < 100,
+  ));
+  if (ref?.[nMax]) {
+    const ratio = top.perStreamKiB / ref[nMax].perStreamKiB;
+    targets.push(target(
+      `memory per stream ≤ 1.2 × the minimal Next.js route's${at}`,
+      `${top.perStreamKiB} KiB vs ${ref[nMax].perStreamKiB} KiB = ${round(ratio, 2)}× (ours adds ${round(top.perStreamKiB - ref[nMax].perStreamKiB)} KiB)`,
+      ratio <= 1.2,
+    ));
+  }
+  if (ref?.[1000] && app[1000]) {
+    const p99 = app[1000].firstEventP99 / ref[1000].firstEventP99;
+    const p50 = app[1000].firstEventP50 / ref[1000].firstEventP50;
+    targets.push(target(
+      'first-event latency at 1,000 streams ≤ 1.5 × the minimal Next.js route\'s (p50 and p99)',
+      `p50 ${app[1000].firstEventP50} vs ${ref[1000].firstEventP50} ms = ${round(p50, 2)}×; p99 ${app[1000].firstEventP99} vs ${ref[1000].firstEventP99} ms = ${round(p99, 2)}×`,
+      p99 <= 1.5 && p50 <= 1.5,
+    ));
+  }
+  const single = summary.single.app;
+  if (single) {
+    targets.push(target('single-stream first-event p99 < 20 ms', `p99 ${single.firstEventP99} ms (first news p99 ${single.firstNewsP99} ms)`, single.firstEventP99 < 20));
+  }
+  if (top.upstream) {
+    targets.push(target(
+      `upstream fetches independent of N: one per feed per period${at}`,
+      `${top.upstream.feeds} feeds, ${top.upstream.minPerPeriod}–${top.upstream.maxPerPeriod} fetches per feed per period (worst ±${top.upstream.worstDeviation} over the window)`,
+      top.upstream.worstDeviation <= 1,
+    ));
+  }
+  targets.push(target(
+    `all streams cleaned up within 3 s of a mass disconnect${at}`,
+    top.toZeroMs === null ? 'activeStreams never reached 0 within 60 s' : `activeStreams 0 after ${top.toZeroMs} ms`,
+    top.toZeroMs !== null && top.toZeroMs < 3000,
+  ));
+  const leak = leaks.find((l) => l.server === 'app');
+  if (leak) {
+    const baseLeak = leaks.find((l) => l.server === 'baseline');
+    // Noise: a 2 MiB allowance, or what the framework-free baseline itself drifts by if more.
+    const allowance = Math.max(2, Math.abs(baseLeak?.heapGrowthMiB ?? 0) * 2);
+    targets.push(target(
+      `no memory growth across ${leak.cycles} cycles of ${leak.streams.toLocaleString('en-US')} streams`,
+      `live heap ${leak.series[1].heapUsedMiB} → ${leak.series.at(-1).heapUsedMiB} MiB (${leak.heapGrowthMiB >= 0 ? '+' : ''}${leak.heapGrowthMiB}), RSS ${leak.series[1].rssMiB} → ${leak.series.at(-1).rssMiB} MiB`,
+      leak.heapGrowthMiB <= allowance && leak.series.every((p) => p.cleanedUp !== false),
+      `allowance ${allowance} MiB of live heap after a forced GC, cycle 1 to ${leak.cycles}`,
+    ));
+  }
+  return targets;
+}
+
+const fmt = (v, digits = 1) => (v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits }));
+const times = (v) => (v === null || v === undefined ? '' : ` (${fmt(v, 2)}×)`);
+
+function resultsTable(results) {
+  const { summary, config } = results;
+  const rows = [
+    '| N | server | open rate, streams/s (open time × base) | first event p50 / p99, ms (p99 × base) | first news p50 / p99, ms | RSS per stream, KiB (× base) | live heap per stream, KiB | CPU while holding | lateness p50 / p99, ms | due events missing | fetches per feed per period | drop → activeStreams 0, ms | RSS before / holding / 30 s after, MiB |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const n of config.ns) {
+    for (const kind of SERVER_KINDS) {
+      const s = summary.byServer[kind]?.[n];
+      if (!s) continue;
+      const r = summary.ratios[kind]?.[n] ?? {};
+      const up = s.upstream ? `${fmt(s.upstream.minPerPeriod, 2)}–${fmt(s.upstream.maxPerPeriod, 2)} (${s.upstream.feeds} feeds)` : 'n/a';
+      rows.push(`| ${n.toLocaleString('en-US')} | ${SERVER_LABELS[kind]} | ${fmt(s.openPerSecond, 0)}${times(r.openTime)} | ${fmt(s.firstEventP50)} / ${fmt(s.firstEventP99)}${times(r.firstEventP99)} | ${fmt(s.firstNewsP50)} / ${fmt(s.firstNewsP99)} | ${fmt(s.perStreamKiB)}${times(r.perStream)} | ${fmt(s.heapPerStreamKiB)} | ${fmt(s.cpuPercent)} % | ${fmt(s.latenessP50)} / ${fmt(s.latenessP99)} | ${s.eventsMissing} of ${s.eventsDue}${s.failedStreams ? `, ${s.failedStreams} streams failed` : ''} | ${up} | ${fmt(s.toZeroMs, 0)} | ${fmt(s.rssBeforeMiB)} / ${fmt(s.rssHoldingMiB)} / ${fmt(s.rssAfter30sMiB)} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+function targetsTable(results) {
+  return [
+    '| target | measured | met |',
+    '|---|---|:---:|',
+    ...results.targets.map((t) => `| ${t.name} | ${t.measured}${t.note ? ` (${t.note})` : ''} | ${t.met ? 'yes' : '**no**'} |`),
+  ].join('\n');
+}
+
+function singleTable(results) {
+  const rows = ['| server | first event p50 / p99, ms | first news p50 / p99, ms |', '|---|---:|---:|'];
+  for (const kind of SERVER_KINDS) {
+    const s = results.summary.single[kind];
+    if (s) rows.push(`| ${SERVER_LABELS[kind]} | ${fmt(s.firstEventP50, 2)} / ${fmt(s.firstEventP99, 2)} | ${fmt(s.firstNewsP50, 2)} / ${fmt(s.firstNewsP99, 2)} |`);
+  }
+  return rows.join('\n');
+}
+
+function leakTable(results) {
+  if (results.leaks.length === 0) return '_Leak check skipped (--no-leak)._';
+  const rows = ['| server | live heap after each cycle, MiB (cycle 0 = before) | heap growth cycle 1 → last | RSS cycle 1 → last, MiB |', '|---|---|---:|---:|'];
+  for (const l of results.leaks) {
+    rows.push(`| ${SERVER_LABELS[l.server]} | ${l.series.map((p) => fmt(p.heapUsedMiB)).join(' → ')} | ${l.heapGrowthMiB >= 0 ? '+' : ''}${fmt(l.heapGrowthMiB)} MiB | ${fmt(l.series[1].rssMiB)} → ${fmt(l.series.at(-1).rssMiB)} |`);
+  }
+  return rows.join('\n');
+}
+
+function machineLine(results) {
+  const m = results.machine;
+  return `${m.cores} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, Next.js ${m.next}, commit ${m.commit}. ` +
+    `Load average (1 min) ${m.loadAverageAtStart[0]} at start, ${m.loadAverageAtEnd[0]} at end; run took ${results.durationMinutes} min.`;
+}
+
+/** The body shared by the results file and docs/benchmarks.md. */
+function resultsBody(results, chartHref) {
+  const c = results.config;
+  return [
+    `**Run:** ${results.startedAt} (${c.mode}: ${c.reps} repetition(s) per N, medians shown; ${c.concurrency} opens in flight; interval ${c.intervalMs / 1000} s; hold ${c.holdMs / 1000} s).`,
+    '',
+    `**Machine:** ${machineLine(results)}`,
+    '',
+    '### Targets (measured, not asserted)',
+    '',
+    targetsTable(results),
+    '',
+    `### Per N (× base = ratio to the node:http baseline at the same N)`,
+    '',
+    resultsTable(results),
+    '',
+    `### One stream at a time (${results.summary.single.app?.count ?? results.summary.single.baseline?.count ?? 0} sequential streams)`,
+    '',
+    singleTable(results),
+    '',
+    '### Leak check',
+    '',
+    leakTable(results),
+    '',
+    `![Memory per stream and first-event p99 against N](${chartHref})`,
+  ].join('\n');
+}
+
+export function renderMarkdown(results, chartHref) {
+  return `# Benchmark results, ${results.date}${results.config.mode === 'full' ? '' : ` (${results.config.mode} mode)`}\n\nMethod: [docs/benchmarks.md](../../docs/benchmarks.md). Raw figures: the JSON file beside this one.\n\n${resultsBody(results, chartHref)}\n`;
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Replaces the marked results section of docs/benchmarks.md (left alone if the markers are missing). */
+export function updateDocs(file, results, chartHref) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start === -1 || end < start) return false;
+  writeFileSync(file, `${text.slice(0, start + START.length)}\n${resultsBody(results, chartHref)}\n${text.slice(end)}`);
+  return true;
+}

@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: capacity, latency and cost of the SSE stream endpoint, measured side by side
+ * with a bare node:http baseline and a minimal Next.js route emitting the same event schedule.
+ *
+ *   npm run bench                  full run: N = 100, 1000, 5000, 10000; repeated; leak check
+ *   npm run bench -- --quick       N = 100, 1000, one repetition, short leak check (a smoke test)
+ *   options: --reps=K  --ns=100,1000  --servers=baseline,reference,app  --no-build  --no-leak  --leak-only
+ *
+ * Everything it measures it starts itself: a local RSS feed server (in this process), each server
+ * under test (its own process, fresh for every measurement), and the load client (its own
+ * process). Results: bench/results/<date>[-quick].{json,md,svg}; a full run also refreshes the
+ * results section of docs/benchmarks.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderChart } from './lib/chart.mjs';
+import { startLoadClient } from './lib/client-handle.mjs';
+import { startFeedServer } from './lib/feed-server.mjs';
+import { machineInfo } from './lib/machine.mjs';
+import { cpuSeconds, rssBytes, sampleRss } from './lib/proc-stats.mjs';
+import { evaluateTargets, renderMarkdown, summarizeRuns, updateDocs } from './lib/report.mjs';
+import { median } from './lib/stats.mjs';
+import {
+  APP_DIST_DIR,
+  REFERENCE_DIST_DIR,
+  SERVER_KINDS,
+  benchTmp,
+  nextBin,
+  probeDir,
+  referenceDir,
+  repoRoot,
+  startServer,
+} from './lib/server-process.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+const quick = flag('quick');
+/** Only the default full run refreshes docs/benchmarks.md; narrowed runs are labelled as such. */
+const partial = ['ns', 'servers'].some((o) => option(o)) || flag('leak-only') || flag('no-leak');
+const config = {
+  mode: `${quick ? 'quick' : 'full'}${partial ? ' (partial)' : ''}`,
+  ns: option('ns')?.split(',').map(Number) ?? (quick ? [100, 1000] : [100, 1000, 5000, 10_000]),
+  reps: Number(option('reps') ?? (quick ? 1 : 2)),
+  servers: (option('servers') ?? SERVER_KINDS.join(',')).split(',').filter((k) => SERVER_KINDS.includes(k)),
+  /** Stream interval and feed poll period: every stream is due one news event per period. */
+  intervalMs: 5000,
+  /** Longer than opening plus holding takes: streams end by the mass disconnect, not by time. */
+  durationMs: 300_000,
+  limit: 10,
+  /** Streams spread over a few symbols, so the app polls 1 per-symbol feed each + 1 market feed. */
+  symbols: ['TSLA', 'AAPL', 'MSFT', 'NVDA'],
+  /** Opens in flight at once: bounded, so the bench measures throughput, not the accept backlog. */
+  concurrency: 100,
+  settleMs: 1000,
+  holdMs: quick ? 10_000 : 15_000,
+  /** A due event not arrived this long after its tick counts as missing. */
+  graceMs: 2000,
+  singleStreams: quick ? 50 : 200,
+  warmupStreams: 20,
+  rssAfterMs: 30_000,
+  leak: flag('no-leak') ? null : quick ? { cycles: 3, streams: 500 } : { cycles: 10, streams: 2000 },
+};
+const streamParams = { interval: config.intervalMs, duration: config.durationMs, limit: config.limit };
+
+const log = (...parts) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+function build() {
+  const builds = [
+    { name: 'app', cwd: repoRoot, dist: path.join(repoRoot, APP_DIST_DIR), env: { NEXT_DIST_DIR: APP_DIST_DIR }, args: [] },
+    // Webpack for the reference: Turbopack would adopt the repository's own middleware.ts (it
+    // looks for it at the workspace root), and the reference must be a route doing nothing else.
+    { name: 'reference', cwd: referenceDir, dist: path.join(referenceDir, REFERENCE_DIST_DIR), env: { NEXT_DIST_DIR: REFERENCE_DIST_DIR }, args: ['--webpack'] },
+  ];
+  for (const b of builds) {
+    if (!config.servers.includes(b.name)) continue;
+    if (flag('no-build') && existsSync(path.join(b.dist, 'BUILD_ID'))) continue;
+    log(`building ${b.name} …`);
+    const result = spawnSync(process.execPath, [nextBin, 'build', ...b.args], {
+      cwd: b.cwd,
+      env: { ...process.env, ...b.env, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (result.status !== 0) {
+      console.error(result.stdout.toString(), result.stderr.toString());
+      throw new Error(`next build of ${b.name} failed`);
+    }
+  }
+}
+
+function serverEnv(kind, feeds) {
+  if (kind !== 'app') return {};
+  return {
+    NEWS_FEEDS: feeds.newsFeeds,
+    NEWS_MIN_POLL_MS: String(config.intervalMs),
+    RATE_LIMIT_PER_MINUTE: '0',
+    MAX_STREAMS_PER_CLIENT: '0',
+    LOG_LEVEL: 'warn',
+    STREAM_MAX_DURATION_MS: String(config.durationMs),
+  };
+}
+
+async function waitForActive(server, count, timeoutMs) {
+  const startedAt = Date.now();
+  for (;;) {
+    const health = await server.health(5000);
+    if (health && health.activeStreams === count) return Date.now();
+    if (Date.now() - startedAt > timeoutMs) return null;
+    await sleep(25);
+  }
+}
+
+const mib = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
+const kib = (bytes) => Math.round((bytes / 1024) * 10) / 10;
+
+/** Servers left idling for their "RSS 30 s after the disconnect" reading while the next one runs. */
+const pendingAfters = [];
+
+/** One server, one N: open, hold, measure, drop all at once, watch the cleanup. */
+async function measure(kind, n, rep, feeds, withSingle) {
+  const server = await startServer(kind, serverEnv(kind, feeds));
+  const client = startLoadClient();
+  const run = { server: kind, n, rep, loadAverage: os.loadavg()[0] };
+  try {
+    await client.call('single', { baseUrl: server.url, count: config.warmupStreams, params: streamParams, symbols: config.symbols });
+    if (withSingle) {
+      run.single = await client.call('single', { baseUrl: server.url, count: config.singleStreams, params: streamParams, symbols: config.symbols });
+    }
+    await waitForActive(server, 0, 10_000);
+    const heapBefore = await server.probeHeap();
+    const rssBefore = rssBytes(server.pid);
+
+    const openStart = Date.now();
+    run.open = await client.call('open', { baseUrl: server.url, n, concurrency: config.concurrency, params: streamParams, symbols: config.symbols });
+    await sleep(config.settleMs);
+    const health = await server.health(10_000);
+    run.activeStreamsWhileHolding = health?.activeStreams ?? null;
+
+    const holdStart = Date.now();
+    const cpuStart = cpuSeconds(server.pid);
+    const stopSampling = sampleRss(server.pid, 500);
+    await sleep(config.holdMs);
+    const holdEnd = Date.now();
+    const cpuEnd = cpuSeconds(server.pid);
+    const samples = stopSampling();
+    run.delivery = await client.call('report', { from: holdStart, to: holdEnd - config.graceMs });
+    const fetchWindow = [openStart, holdEnd];
+    const fetches = feeds.countBetween(...fetchWindow);
+    // GC and snapshot only after the lateness window: a forced full GC pauses the server.
+    const heapHolding = await server.probeHeap(30_000);
+
+    const rssHolding = median(samples);
+    run.memory = {
+      rssBeforeMiB: mib(rssBefore),
+      rssHoldingMiB: mib(rssHolding),
+      perStreamKiB: kib((rssHolding - rssBefore) / n),
+      heapUsedBeforeMiB: heapBefore ? mib(heapBefore.heapUsed) : null,
+      heapUsedHoldingMiB: heapHolding ? mib(heapHolding.heapUsed) : null,
+      heapPerStreamKiB: heapBefore && heapHolding ? kib((heapHolding.heapUsed - heapBefore.heapUsed) / n) : null,
+      externalPerStreamKiB: heapBefore && heapHolding ? kib((heapHolding.external - heapBefore.external) / n) : null,
+    };
+    run.cpuPercent = Math.round(((cpuEnd - cpuStart) / ((holdEnd - holdStart) / 1000)) * 1000) / 10;
+    run.upstream = kind === 'app'
+      ? { windowMs: fetchWindow[1] - fetchWindow[0], periods: (fetchWindow[1] - fetchWindow[0]) / config.intervalMs, perFeed: fetches }
+      : null;
+
+    const drop = await client.call('drop');
+    const zeroAt = await waitForActive(server, 0, 60_000);
+    run.disconnect = { dropMs: drop.doneAt - drop.startedAt, toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt };
+    // The server idles for its 30 s reading while the next measurement runs (it does no work).
+    pendingAfters.push(
+      sleep(Math.max(0, drop.startedAt + config.rssAfterMs - Date.now())).then(async () => {
+        run.disconnect.rssAfter30sMiB = mib(rssBytes(server.pid));
+        await server.stop();
+      }),
+    );
+    log(`${kind} N=${n} rep ${rep + 1}: open ${Math.round(run.open.streamsPerSecond)}/s, first event p99 ${run.open.firstEventMs.p99?.toFixed(1)} ms, ` +
+      `${run.memory.perStreamKiB} KiB/stream, CPU ${run.cpuPercent} %, lateness p99 ${run.delivery.latenessMs.p99?.toFixed(1)} ms, ` +
+      `missing ${run.delivery.eventsMissing}/${run.delivery.eventsDue}, to zero ${run.disconnect.toZeroMs} ms`);
+    return run;
+  } catch (error) {
+    await server.stop();
+    throw new Error(`${kind} N=${n}: ${error.message}\n--- server output ---\n${server.output().slice(-3000)}`);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Opens and drops `streams` streams `cycles` times; live heap (after a forced GC) and RSS after each. */
+async function leakCheck(kind, feeds) {
+  const server = await startServer(kind, serverEnv(kind, feeds));
+  const client = startLoadClient();
+  try {
+    await client.call('single', { baseUrl: server.url, count: config.warmupStreams, params: streamParams, symbols: config.symbols });
+    await waitForActive(server, 0, 10_000);
+    const point = async (cycle) => {
+      const heap = await server.probeHeap(30_000);
+      return { cycle, rssMiB: mib(rssBytes(server.pid)), heapUsedMiB: heap ? mib(heap.heapUsed) : null };
+    };
+    const series = [await point(0)];
+    for (let cycle = 1; cycle <= config.leak.cycles; cycle++) {
+      const opened = await client.call('open', { baseUrl: server.url, n: config.leak.streams, concurrency: config.concurrency, params: streamParams, symbols: config.symbols });
+      await client.call('drop');
+      const zero = await waitForActive(server, 0, 60_000);
+      series.push({ ...(await point(cycle)), connected: opened.connected, cleanedUp: zero !== null });
+    }
+    const first = series[1];
+    const last = series[series.length - 1];
+    const result = {
+      server: kind,
+      ...config.leak,
+      series,
+      // From the first cycle on: cycle 0 is before any load, when pools and JIT are still cold.
+      heapGrowthMiB: Math.round((last.heapUsedMiB - first.heapUsedMiB) * 10) / 10,
+      rssGrowthMiB: Math.round((last.rssMiB - first.rssMiB) * 10) / 10,
+    };
+    log(`leak ${kind}: heap ${series.map((p) => p.heapUsedMiB).join(' → ')} MiB; RSS ${first.rssMiB} → ${last.rssMiB} MiB`);
+    return result;
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}
+
+async function main() {
+  const started = new Date();
+  mkdirSync(probeDir, { recursive: true });
+  mkdirSync(benchTmp, { recursive: true });
+  const machine = machineInfo(repoRoot);
+  log(`mode ${config.mode}: N ${config.ns.join(', ')}, ${config.reps} repetition(s), servers ${config.servers.join(', ')}`);
+  build();
+
+  const feeds = await startFeedServer(config.intervalMs);
+  const runs = [];
+  const leaks = [];
+  try {
+    for (let rep = 0; rep < (flag('leak-only') ? 0 : config.reps); rep++) {
+      for (const n of config.ns) {
+        // Interleaved, so machine noise lands on all servers alike.
+        for (const kind of config.servers) runs.push(await measure(kind, n, rep, feeds, rep === 0 && n === config.ns[0]));
+      }
+    }
+    if (config.leak) for (const kind of config.servers) leaks.push(await leakCheck(kind, feeds));
+    await Promise.all(pendingAfters);
+  } finally {
+    await feeds.close();
+  }
+
+  const finished = new Date();
+  const summary = summarizeRuns(runs, config);
+  const results = {
+    date: started.toISOString().slice(0, 10),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMinutes: Math.round(((finished - started) / 60_000) * 10) / 10,
+    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    config,
+    summary,
+    targets: evaluateTargets(summary, leaks, config),
+    leaks,
+    runs,
+  };
+  const dir = path.join(repoRoot, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const base = `${results.date}${quick ? '-quick' : ''}${partial ? '-partial' : ''}`;
+  writeFileSync(path.join(dir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${base}.svg`), renderChart(summary, config));
+  const markdown = renderMarkdown(results, `${base}.svg`);
+  writeFileSync(path.join(dir, `${base}.md`), markdown);
+  if (!quick && !partial) updateDocs(path.join(repoRoot, 'docs/benchmarks.md'), results, `../bench/results/${base}.svg`);
+  log(`done in ${results.durationMinutes} min: bench/results/${base}.{json,md,svg}`);
+  console.log(`\n${markdown}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
