@@ -12,18 +12,19 @@ export const symbolSchema = z
     error: 'symbol must match ^\\^?[A-Z0-9][A-Z0-9.=-]{0,11}$ (e.g. TSLA, BRK.B, ^GSPC, BTC-USD, EURUSD=X)',
   });
 
-/** Integers arrive as query-string text or JSON numbers; "1e12", "3.5" and "" are refused. */
-const integerIn = (field: string, min: number, max: number) =>
-  z
-    .union([z.number(), z.string().trim().regex(/^-?\d{1,16}$/, { error: `${field} must be an integer from ${min} to ${max}` })])
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int({ error: `${field} must be an integer from ${min} to ${max}` })
-        .min(min, { error: `${field} must be an integer from ${min} to ${max}` })
-        .max(max, { error: `${field} must be an integer from ${min} to ${max}` }),
-    );
+/**
+ * Integers arrive as query-string text or JSON numbers; "1e12", "3.5", " 10" and "" are refused,
+ * and so are repeats and other JSON types, always with the field's allowed range in the message.
+ */
+const integerIn = (field: string, min: number, max: number) => {
+  const error = `${field} must be an integer from ${min} to ${max}`;
+  return z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
+    const n = typeof value === 'number' ? value : /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: error });
+    return z.NEVER;
+  });
+};
 
 export const LIMITS = {
   interval: { min: 1000, max: 300_000, default: 10_000 },

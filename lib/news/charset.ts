@@ -6,7 +6,23 @@
 export function decodeFeedBytes(bytes: Uint8Array, contentType?: string | null): string {
   const label =
     encodingFromByteOrderMark(bytes) ?? charsetFromContentType(contentType) ?? encodingFromXmlDeclaration(bytes) ?? 'utf-8';
-  return decoderFor(label).decode(bytes);
+  const decoder = decoderFor(label);
+  const text = decoder.decode(bytes);
+  return decoder.encoding === 'windows-1252' ? fixWindows1252(text) : text;
+}
+
+/** What windows-1252 puts at 0x80–0x9F (WHATWG index); the five unassigned bytes keep their C1 code point. */
+const WINDOWS_1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Node 20's TextDecoder decodes windows-1252 (also what `iso-8859-1` and `us-ascii` labels mean
+ * on the web) as Latin-1, turning curly quotes, dashes and the euro sign into C1 controls
+ * (nodejs/node#56542). Feeds from Windows-based CMSes use exactly those bytes, so map them here.
+ */
+function fixWindows1252(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
 }
 
 function decoderFor(label: string): TextDecoder {

@@ -24,6 +24,8 @@ export interface FeedHealth {
   subscribers: number;
 }
 
+/** Longest Retry-After honoured. */
+const MAX_RETRY_AFTER_MS = 6 * 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 
 /**
@@ -139,7 +141,12 @@ export class FeedPoller {
     this.inFlight = controller;
     const outcome = await observeFeedFetch(this.spec, () => loadFeed(this.spec, this.validators, controller.signal));
     this.inFlight = undefined;
-    if (controller.signal.aborted) return; // last subscriber left mid-fetch: nothing to record
+    if (controller.signal.aborted) {
+      // The last subscriber left mid-fetch: nothing to record. One may have arrived since, while
+      // this fetch was settling; reschedule() skipped it then, so it must be polled now.
+      this.reschedule();
+      return;
+    }
     const now = Date.now();
     this.lastAttemptAt = now;
     if (outcome.kind === 'error') this.recordFailure(outcome.errorKind, outcome.message, outcome.retryAfterMs, now);
@@ -168,7 +175,9 @@ export class FeedPoller {
     if (this.consecutiveFailures === 1) this.failingSince = now;
     this.lastError = { kind, message, at: now };
     const backoff = Math.min(this.period() * 2 ** (this.consecutiveFailures - 1), MAX_BACKOFF_MS);
-    this.backoffUntil = now + Math.max(backoff, retryAfterMs ?? 0);
+    // A feed may ask for any pause; more than MAX_RETRY_AFTER_MS would also overflow Node's timer
+    // (2^31-1 ms), which then fires at once and turns a long pause into a tight loop.
+    this.backoffUntil = now + Math.max(backoff, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
     reportFeedFailure(this.spec, { kind, message, failures: this.consecutiveFailures, backoffMs: this.backoffUntil - now });
   }
 }

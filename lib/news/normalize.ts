@@ -31,13 +31,28 @@ export function canonicalUrl(raw: string): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   if (url.username || url.password || !url.hostname) return null;
   url.hash = '';
-  for (const [name, value] of [...url.searchParams]) {
-    const lower = name.toLowerCase();
-    if (lower.startsWith('utm_') || TRACKING_PARAMS.has(lower) || TRACKING_VALUES[lower]?.test(value)) {
-      url.searchParams.delete(name, value);
-    }
-  }
+  // Filtered on the raw text: going through searchParams would re-serialise what is kept
+  // (`%20` → `+`, `flag` → `flag=`), so one link with and without tracking would differ.
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !isTracking(pair));
+  url.search = kept.length ? `?${kept.join('&')}` : '';
   return url.toString();
+}
+
+function isTracking(pair: string): boolean {
+  const [rawName = '', rawValue = ''] = pair.split(/=(.*)/s);
+  const name = safeDecode(rawName).toLowerCase();
+  return name.startsWith('utm_') || TRACKING_PARAMS.has(name) || Boolean(TRACKING_VALUES[name]?.test(safeDecode(rawValue)));
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 const BLOCK_TAGS = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|table|blockquote|section|article)\b[^>]*>/gi;

@@ -86,7 +86,9 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): Article | nul
   if (!title) return null;
 
   const rawSummary = [item.summary, item.content, item['content:encoded']].map(text).find((value) => value.trim() !== '');
-  const publishedAt = [item.isoDate, item.pubDate, item.date, item['atom-published'], item['atom-updated']]
+  // The feed's own text only: rss-parser's isoDate is `new Date(pubDate)`, which launders
+  // non-dates ("Version 2", "0") into plausible ones before feedDate() could refuse them.
+  const publishedAt = [item.pubDate, item.date, item['atom-published'], item['atom-updated']]
     .map((value) => feedDate(text(value), now))
     .find((value) => value !== undefined);
 

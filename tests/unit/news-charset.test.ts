@@ -47,9 +47,9 @@ describe('decodeFeedBytes: header, then XML declaration, then UTF-8', () => {
     expect(decodeFeedBytes(bytes)).toBe('<t>\u00e9</t><?xml version="1.0" encoding="ISO-8859-1"?>');
   });
 
-  // See news-parse-feed.test.ts: Node 20's TextDecoder maps windows-1252 0x80-0x9F to C1 controls
-  // (nodejs/node#56542); decodeFeedBytes passes that straight through.
-  it.fails('windows-1252 bytes 0x80-0x9F decode to the WHATWG characters (\u20ac, \u2019, \u2013)', () => {
+  // Node 20's TextDecoder maps windows-1252 0x80-0x9F to C1 controls (nodejs/node#56542);
+  // decodeFeedBytes must correct that.
+  it('windows-1252 bytes 0x80-0x9F decode to the WHATWG characters (\u20ac, \u2019, \u2013)', () => {
     const bytes = Buffer.from([0x80, 0x20, 0x92, 0x20, 0x96]);
     expect(decodeFeedBytes(bytes, 'text/plain; charset=windows-1252')).toBe('\u20ac \u2019 \u2013');
   });
