@@ -96,7 +96,10 @@ export class FeedPoller {
   }
 
   health(now = Date.now()): FeedHealth {
-    const backedOff = this.backoffUntil > now;
+    const waiting = this.backoffUntil > now;
+    // Backed off = retrying slower than subscribers asked (exponential backoff or Retry-After);
+    // a first failure retried at the normal pace is just failing (matches the feed.* log events).
+    const backedOff = waiting && this.backoffUntil - this.lastAttemptAt > this.period();
     return {
       feed: describeFeed(this.spec.url),
       source: this.spec.source,
@@ -108,7 +111,7 @@ export class FeedPoller {
       lastErrorKind: this.lastError?.kind,
       lastError: this.lastError?.message,
       consecutiveFailures: this.consecutiveFailures,
-      backoffUntil: backedOff ? new Date(this.backoffUntil).toISOString() : undefined,
+      backoffUntil: waiting ? new Date(this.backoffUntil).toISOString() : undefined,
       backoffMs: this.failing ? this.backoffUntil - this.lastAttemptAt : undefined,
       validators: { etag: Boolean(this.validators.etag), lastModified: Boolean(this.validators.lastModified) },
       subscribers: this.subscriberCount,
