@@ -47,6 +47,7 @@ export async function admitStream(request: Request, endpoint: StreamEndpoint): P
   const now = Date.now();
   const resume = endpoint === 'sse' ? resumedStream(request, now) : null;
   const headers: Record<string, string> = {};
+  log.debug('guard.admit', { endpoint, client: redact(client), resume: Boolean(resume) });
 
   let takeoverPrefix: string | undefined;
   let charge = ratePerMinute > 0;

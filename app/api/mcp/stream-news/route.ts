@@ -58,7 +58,7 @@ export async function GET(request: Request): Promise<Response> {
     duration: params.duration,
   });
 
-  return sseResponse(observer.observe(prepend(first, events)), token, {
+  const response = sseResponse(observer.observe(prepend(first, events)), token, {
     controller,
     heartbeatMs: env().STREAM_HEARTBEAT_MS,
     onEnd: (reason) => {
@@ -67,6 +67,8 @@ export async function GET(request: Request): Promise<Response> {
       observer.end(reason);
     },
   });
+  for (const [name, value] of Object.entries(admission.headers)) response.headers.set(name, value);
+  return response;
 }
 
 /** Puts back the already-read first event so the token could be known before the response starts. */
