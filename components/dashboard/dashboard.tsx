@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { combineLists, type ListedArticle } from '@/lib/dashboard/articles';
 import { isStreaming } from '@/lib/dashboard/stream-state';
 import { streamUrl, type StreamOptions } from '@/lib/dashboard/stream-options';
@@ -34,23 +34,19 @@ export function Dashboard({ initialSymbol, options }: { initialSymbol: string; o
   const streaming = isStreaming(state.status);
   const snapshot = useNewsSnapshot(symbol, LIMIT, streaming);
 
-  const startStream = useCallback(
-    (s: string) => {
-      remember(s);
-      start(s, streamUrl(s, options, LIMIT));
-    },
-    [options, remember, start],
-  );
+  // Every symbol viewed is remembered, one opened from a shared link included.
+  useEffect(() => remember(symbol), [remember, symbol]);
+
+  const startStream = useCallback((s: string) => start(s, streamUrl(s, options, LIMIT)), [options, start]);
 
   const choose = useCallback(
     (next: string) => {
       setSymbol(next);
-      remember(next);
       reflectSymbolInUrl(next);
       // A live view follows the symbol: the old stream closes and one for the new symbol opens.
       if (streaming && next !== state.symbol) startStream(next);
     },
-    [remember, startStream, state.symbol, streaming],
+    [startStream, state.symbol, streaming],
   );
 
   // The stream's articles belong to the view only while they are for the symbol shown.

@@ -51,5 +51,6 @@ export async function expectNoDuplicates(page: Page): Promise<void> {
 }
 
 export const test = base.extend({
-  baseURL: async ({}, use) => use(appUrl()),
+  // The app's port is chosen by the global setup, so it cannot be written into the config.
+  baseURL: async ({}, provide) => provide(appUrl()),
 });
