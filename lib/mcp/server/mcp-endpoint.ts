@@ -1,0 +1,72 @@
+import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { env } from '@/lib/config/env';
+import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { log } from '@/lib/observability/logger';
+import { countRefusal } from '@/lib/observability/metrics';
+import { requestIdOf } from '@/lib/observability/request-id';
+import { rebindingRejection } from './allowed-hosts';
+import { createNewsServer } from './create-server';
+
+/**
+ * Largest JSON-RPC body accepted (413 above it). Tool calls are a few hundred bytes; this matches
+ * the guard's bound so both layers refuse at the same size.
+ */
+export const MAX_MCP_BODY_BYTES = 64 * 1024;
+
+/** Methods the Streamable HTTP transport defines; anything else is a 405 here. */
+export const MCP_METHODS = ['GET', 'POST', 'DELETE'] as const;
+
+// One handler per process (route bundles may load this module more than once).
+const key = Symbol.for('market-pulse.mcp-handler');
+const store = globalThis as unknown as Record<symbol, McpHttpHandler | undefined>;
+
+function handler(): McpHttpHandler {
+  return (store[key] ??= createMcpHandler(({ requestInfo }) => createNewsServer({ requestInfo }), {
+    // 2025-06-18 / 2025-11-25 clients are served statelessly by a fresh instance per request.
+    legacy: 'stateless',
+    // Always stream: progress must reach the client while the call runs, and the stream's
+    // keep-alive comments hold idle connections open through proxies.
+    responseMode: 'sse',
+    keepAliveMs: env().STREAM_HEARTBEAT_MS,
+    maxRequestBodySize: MAX_MCP_BODY_BYTES,
+    onerror: (error) => log.warn('mcp.error', { error: error.message }),
+  }));
+}
+
+/** Serves /api/mcp: method and DNS-rebinding checks, then the SDK; never an HTML error or a stack trace. */
+export async function handleMcpRequest(request: Request): Promise<Response> {
+  if (!(MCP_METHODS as readonly string[]).includes(request.method)) return methodNotAllowed();
+  const rejected = rebindingRejection(request);
+  if (rejected) {
+    countRefusal('mcp', rejected.reason);
+    log.info('guard.refused', { requestId: requestIdOf(request), path: '/api/mcp', reason: rejected.reason, detail: `unexpected ${rejected.reason}` });
+    return withStreamingHeaders(rejected.response);
+  }
+  try {
+    return withStreamingHeaders(await handler().fetch(request));
+  } catch (error) {
+    log.error('mcp.failed', { requestId: requestIdOf(request), error: error instanceof Error ? error.message : String(error) });
+    return jsonRpcErrorResponse(500, JsonRpcCode.internalError, 'Internal error');
+  }
+}
+
+export function methodNotAllowed(): Response {
+  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, `Method not allowed: /api/mcp accepts ${MCP_METHODS.join(', ')}`, undefined, {
+    Allow: MCP_METHODS.join(', '),
+  });
+}
+
+/**
+ * `next start` gzips responses unless told not to, which buffers an SSE stream until it ends;
+ * `no-transform` and `X-Accel-Buffering: no` keep every progress notification flowing at once.
+ */
+function withStreamingHeaders(response: Response): Response {
+  const headers = new Headers(response.headers);
+  if (headers.get('content-type')?.startsWith('text/event-stream')) {
+    headers.set('Cache-Control', 'no-cache, no-transform');
+    headers.set('X-Accel-Buffering', 'no');
+  } else if (!headers.has('cache-control')) {
+    headers.set('Cache-Control', 'no-store');
+  }
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
