@@ -14,8 +14,7 @@ async function readAll(res: Response): Promise<string> {
   return new TextDecoder().decode(await res.arrayBuffer());
 }
 
-function start(events: AsyncGenerator<StreamEvent>, heartbeatMs = 10_000) {
-  const controller = new AbortController();
+function start(events: AsyncGenerator<StreamEvent>, heartbeatMs = 10_000, controller = new AbortController()) {
   const ends: string[] = [];
   const res = sseResponse(events, 'tok', { controller, heartbeatMs, onEnd: (reason) => ends.push(reason) });
   return { res, controller, ends };
@@ -67,7 +66,8 @@ describe('sseResponse', () => {
 
   it('a client that goes away aborts the controller, stops the source and reports "client-gone" once', async () => {
     let finished = false;
-    const { res, controller, ends } = start(
+    const controller = new AbortController();
+    const { res, ends } = start(
       (async function* () {
         try {
           yield connected;
@@ -78,6 +78,7 @@ describe('sseResponse', () => {
         }
       })(),
       50,
+      controller,
     );
     const reader = res.body!.getReader();
     await reader.read();
