@@ -6,6 +6,9 @@ import { activeStreamCount } from '@/lib/streams/active-streams';
  * What /api/health?detail=1 adds for operators (contract §4): streams per endpoint, memory, and
  * per-feed health. Feed URLs appear here only with credentials redacted, and only behind the key.
  */
+/** Per-symbol feeds make one entry per symbol watched: list the worst ones, count them all. */
+const MAX_FEEDS_LISTED = 200;
+
 export function healthDetail() {
   const feeds = newsHub()
     .feedHealth()
@@ -23,6 +26,7 @@ export function healthDetail() {
       backedOff: count('backed-off'),
       pending: count('pending'),
     },
-    feeds,
+    feeds: feeds.slice(0, MAX_FEEDS_LISTED),
+    ...(feeds.length > MAX_FEEDS_LISTED ? { feedsOmitted: feeds.length - MAX_FEEDS_LISTED } : {}),
   };
 }

@@ -286,6 +286,12 @@ describe('a failing then recovering feed', () => {
       const backedOff = await waitForLine((l) => l.event === 'feed.backed_off' && String(l.feed).includes(path), 15_000, 'feed.backed_off');
       expect(backedOff).toMatchObject({ level: 'warn', failures: 2 });
       expect(backedOff.backoffMs as number).toBeGreaterThan(failing.backoffMs as number);
+      const slowed = await waitFor(async () => {
+        const e = await entry();
+        return e?.state === 'backed-off' ? e : undefined;
+      }, 10_000, 'backed-off in detail');
+      expect(slowed.consecutiveFailures).toBeGreaterThanOrEqual(2);
+      expect(slowed.backoffMs).toBeGreaterThan(1000);
 
       const restoredAt = Date.now();
       feeds.set(path, rssFeed('FAIL', [item('FAIL-2', 'FAIL recovers')]));
