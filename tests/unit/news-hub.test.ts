@@ -104,6 +104,27 @@ describe('NewsHub: merged view of a symbol\'s feeds', () => {
     expect(titles.filter((t) => t === 'Update')).toHaveLength(2);
   });
 
+  // article-registry.ts storyKeys() adds a title key for any title of 24+ characters, and
+  // news-hub.ts mergeDuplicates() merges items sharing any key, even within one feed and even when
+  // their ids, links and dates differ. SEC EDGAR titles are the form name, identical for every filing
+  // of a type ("4 - Statement of changes in beneficial ownership of securities" for each insider
+  // trade, "10-Q - Quarterly report [Sections 13 or 15(d)]" each quarter), so a company's distinct
+  // filings collapse into one article. For TSLA most EDGAR entries are Form 4s.
+  it.fails('distinct filings with the same form title are distinct articles', async (ctx) => {
+    const form4 = '4 - Statement of changes in beneficial ownership of securities';
+    feeds.set('/sym/FRM.xml', atomFeed('FRM filings', [1, 2, 3].map((i) => ({
+      id: `urn:tag:sec.gov,2008:accession-number=0001-25-00000${i}`,
+      title: form4,
+      link: `https://www.sec.gov/Archives/edgar/data/1/00012500000${i}-index.htm`,
+      published: at(i * 7),
+    }))));
+    feeds.set(MARKET, rssFeed('Market', []));
+    const { subscribe } = hubFor(ctx);
+    const sub = subscribe('FRM', 1000);
+    await sub.ready(never(), 3000);
+    expect(sub.snapshot().articles.map((a) => a.article.id)).toHaveLength(3);
+  });
+
   it('a failing feed becomes a warning naming its source; the other feed still delivers', async (ctx) => {
     feeds.set('/sym/WRN.xml', atomFeed('WRN filings', [{ id: 'urn:w:1', title: 'WRN 8-K current report', link: 'https://sec.example/w1', published: at(1) }]));
     feeds.set(MARKET, { kind: 'status', status: 500 });
