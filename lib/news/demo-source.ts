@@ -8,29 +8,38 @@ const SYMBOL_PERIOD_MS = 4_000;
 const MARKET_PERIOD_MS = 9_000;
 const WINDOW = 15;
 
+/**
+ * Every headline carries a figure that changes with the slot, so no two items within hours share a
+ * title: the hub merges items with equal titles as one story, which would swallow repeats.
+ */
 const symbolHeadlines = [
-  '{s} shares climb as analysts lift price target',
-  '{s} slips after guidance comes in light',
-  'Options traders pile into {s} calls ahead of earnings',
-  '{s} announces expanded share buyback program',
-  'Institutional holders trim {s} stakes, filings show',
-  '{s} unveils new product line at investor day',
-  'Short interest in {s} falls to a three-month low',
-  '{s} trades higher on heavy volume after upgrade',
-  'What the latest supply-chain data means for {s}',
-  '{s} board names new chief financial officer',
+  '{s} shares climb {n}% as analysts lift price target',
+  '{s} slips {n}% after guidance comes in light',
+  'Options traders pile into {s} calls ahead of earnings; volume up {n}%',
+  '{s} announces {n}% larger share buyback program',
+  'Institutional holders trim {s} stakes by {n}%, filings show',
+  '{s} unveils new product line at investor day; shares up {n}%',
+  'Short interest in {s} falls {n}% to a three-month low',
+  '{s} trades {n}% higher on heavy volume after upgrade',
+  'Supply-chain data points to {n}% more output for {s}',
+  '{s} board names new chief financial officer; stock moves {n}%',
 ];
 
 const marketHeadlines = [
-  'Stocks edge higher as Treasury yields ease',
-  'Fed officials signal patience on the next rate move',
-  'Oil steadies after a volatile week for energy markets',
-  'Dollar firms ahead of the jobs report',
-  'Tech leads the market as chip stocks rally',
-  'Small caps outperform as traders rotate out of megacaps',
-  'Consumer sentiment improves more than expected',
-  'Bond market volatility cools after inflation data',
+  'Stocks edge {n}% higher as Treasury yields ease',
+  'Fed officials signal patience on the next rate move; futures up {n}%',
+  'Oil steadies {n}% after a volatile week for energy markets',
+  'Dollar firms {n}% ahead of the jobs report',
+  'Tech leads the market as chip stocks rally {n}%',
+  'Small caps outperform by {n}% as traders rotate out of megacaps',
+  'Consumer sentiment improves {n}% more than expected',
+  'Bond market volatility cools {n}% after inflation data',
 ];
+
+/** 0.1 to 9.9 over 99 slots; with the headline cycle a title recurs after 990 slots (66 min at 4 s). */
+function figure(slot: number): string {
+  return ((((slot % 99) + 99) % 99) / 10 + 0.1).toFixed(1);
+}
 
 function pick<T>(list: T[], n: number): T {
   return list[((n % list.length) + list.length) % list.length] as T;
@@ -39,8 +48,8 @@ function pick<T>(list: T[], n: number): T {
 /** Items are numbered by the time slot they were "published" in. */
 function item(kind: 'symbol' | 'market', symbol: string, slot: number, period: number): Article {
   const publishedAt = new Date(slot * period).toISOString();
-  const headline =
-    kind === 'symbol' ? pick(symbolHeadlines, slot * 7).replace('{s}', symbol) : pick(marketHeadlines, slot * 5);
+  const template = kind === 'symbol' ? pick(symbolHeadlines, slot * 7) : pick(marketHeadlines, slot * 5);
+  const headline = template.replace('{s}', symbol).replace('{n}', figure(slot));
   const slug = kind === 'symbol' ? `${encodeURIComponent(symbol.toLowerCase())}/${slot}` : `market/${slot}`;
   return {
     id: `demo:${kind === 'symbol' ? symbol : 'market'}:${slot}`,
