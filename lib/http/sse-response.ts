@@ -28,7 +28,10 @@ export function sseResponse(events: AsyncGenerator<StreamEvent>, token: string, 
         stream.enqueue(encoder.encode(text));
         heartbeat?.refresh();
       };
-      heartbeat = setInterval(() => write(SSE_HEARTBEAT), heartbeatMs);
+      heartbeat = setInterval(() => {
+        // The source may take a moment to notice an abort; the client is gone, so stay quiet.
+        if (!controller.signal.aborted) write(SSE_HEARTBEAT);
+      }, heartbeatMs);
       void pump(events, token, write, controller.signal).then((reason) => {
         clearInterval(heartbeat);
         if (reason !== 'client-gone') {
@@ -42,6 +45,7 @@ export function sseResponse(events: AsyncGenerator<StreamEvent>, token: string, 
       });
     },
     cancel() {
+      clearInterval(heartbeat);
       controller.abort();
     },
   });
