@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import IORedis from 'ioredis';
 import { guardEnv, type StateConfig } from '@/lib/config/guard-env';
@@ -49,9 +50,15 @@ function ioredisBackend(config: Extract<StateConfig, { kind: 'redis' }>): StateB
   });
   // Without a listener an unreachable Redis would emit an unhandled 'error' and kill the process.
   client.on('error', (error) => reportStoreFailure('redis', 'connection', error));
+  const scripts = new Map<string, string>();
   const redis: ScriptingRedis = {
-    eval: (script, keys, args) => client.eval(script, keys.length, ...keys, ...args) as Promise<never>,
-    evalsha: (sha1, keys, args) => client.evalsha(sha1, keys.length, ...keys, ...args) as Promise<never>,
+    eval: (script, keys, args) => {
+      const portable = portableScript(script);
+      if (portable !== script) scripts.set(sha1(script), sha1(portable));
+      return client.eval(portable, keys.length, ...keys, ...args) as Promise<never>;
+    },
+    // After the first NOSCRIPT → eval round, the library's hash maps onto the portable script's.
+    evalsha: (hash, keys, args) => client.evalsha(scripts.get(hash) ?? hash, keys.length, ...keys, ...args) as Promise<never>,
     get: (key) => client.get(key) as Promise<never>,
     set: (key, value) => client.set(key, value),
   };
@@ -63,6 +70,17 @@ function ioredisBackend(config: Extract<StateConfig, { kind: 'redis' }>): StateB
     },
   };
 }
+
+/**
+ * @upstash/ratelimit's scripts start with `#!lua flags=allow-key-locking`, a flag Upstash knows but
+ * a standard Redis before 7.4 refuses ("Unexpected flag in script shebang"). Without a shebang a
+ * script runs in Redis's default mode, which permits everything these scripts do.
+ */
+export function portableScript(script: string): string {
+  return script.replace(/^#!lua[^\n]*\n/, '');
+}
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 function createBackend(config: StateConfig): StateBackend {
   if (config.kind === 'upstash') return upstashBackend(config);

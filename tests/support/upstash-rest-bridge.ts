@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import { createHash } from 'node:crypto';
 import IORedis from 'ioredis';
+import { portableScript } from '../../lib/state/backend';
 import { freePort } from './app-server';
 
 export interface UpstashBridge {
@@ -20,6 +22,7 @@ export async function startUpstashBridge(redisUrl: string, token = 'test-upstash
   const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => {});
   const seen: string[] = [];
+  const hashes = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -40,6 +43,14 @@ export async function startUpstashBridge(redisUrl: string, token = 'test-upstash
       const [name, ...args] = command.map(String) as [string, ...string[]];
       seen.push(name.toUpperCase());
       try {
+        // Upstash accepts script flags the test's older redis-server refuses; map them away here
+        // (and the scripts' hashes with them) as Upstash's server would simply run them.
+        if (name.toUpperCase() === 'EVAL' && args[0]) {
+          const portable = portableScript(args[0]);
+          if (portable !== args[0]) hashes.set(sha1(args[0]), sha1(portable));
+          args[0] = portable;
+        }
+        if (name.toUpperCase() === 'EVALSHA' && args[0]) args[0] = hashes.get(args[0]) ?? args[0];
         const result = await redis.call(name, ...args);
         const base64 = req.headers['upstash-encoding'] === 'base64';
         reply(200, { result: base64 ? encode(result) : result });
@@ -61,6 +72,8 @@ export async function startUpstashBridge(redisUrl: string, token = 'test-upstash
     },
   };
 }
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 /** Upstash encodes bulk strings as base64 ("OK" status replies stay plain); numbers and nulls as JSON. */
 function encode(value: unknown): unknown {

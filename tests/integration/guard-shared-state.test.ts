@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type AppServer } from '../support/app-server';
+import { startRedis, type RedisServer } from '../support/redis-server';
+import { openSse } from '../support/sse-client';
+import { startUpstashBridge, type UpstashBridge } from '../support/upstash-rest-bridge';
+import { activeStreams, call, freshMinute, streamToEnd, waitUntil } from './guard-support';
+
+/**
+ * The guard's limits held in shared state, for both ways of reaching Redis: REDIS_URL (ioredis) and
+ * the Upstash REST client (through a bridge onto the same real redis-server, so the production code
+ * path is the one under test). Two `next start` instances share one store.
+ */
+
+const stream = (base: string, query = 'duration=1000&interval=1000') => `${base}/api/mcp/stream-news?symbol=TSLA&${query}`;
+let next = 1;
+/** A client of its own per test: the apps trust X-Forwarded-For (as behind a proxy). */
+const newClient = () => ({ 'X-Forwarded-For': `198.18.${Math.floor(Math.random() * 250)}.${next++}` });
+const storeLines = (app: AppServer, event: string) => app.output().split('\n').filter((l) => l.includes(`"event":"${event}"`));
+
+describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
+  let redis: RedisServer;
+  let bridge: UpstashBridge | undefined;
+  let a: AppServer;
+  let b: AppServer;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    bridge = mode === 'upstash' ? await startUpstashBridge(redis.url) : undefined;
+    const store = bridge ? { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token } : { REDIS_URL: redis.url };
+    const settings = { ...store, RATE_LIMIT_PER_MINUTE: '4', MAX_STREAMS_PER_CLIENT: '2', TRUST_PROXY: 'true' };
+    [a, b] = await Promise.all([startApp(settings), startApp(settings)]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await bridge?.close();
+    await redis?.stop();
+  });
+
+  it('two instances enforce one rate limit: the 5th start across them gets 429 with a correct Retry-After; another client is unaffected', async () => {
+    await freshMinute(15_000);
+    const client = newClient();
+    for (const [i, app] of [a, b, a, b].entries()) {
+      const res = await streamToEnd(stream(app.url), client);
+      expect(res.status, `start ${i + 1}`).toBe(200);
+      expect(res.headers.get('ratelimit-remaining')).toBe(String(3 - i));
+    }
+    const at = Date.now();
+    for (const app of [a, b]) {
+      const refused = await call(stream(app.url), { headers: client });
+      expect(refused.status).toBe(429);
+      expect(refused.json().error.code).toBe(-32029);
+      const expected = Math.ceil((60_000 - (at % 60_000)) / 1000);
+      expect(Math.abs(Number(refused.headers.get('retry-after')) - expected)).toBeLessThanOrEqual(2);
+      expect(refused.headers.get('ratelimit-limit')).toBe('4');
+      expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    }
+    expect((await streamToEnd(stream(b.url), newClient())).status).toBe(200);
+    if (bridge) expect(bridge.commands().some((c) => c === 'EVALSHA' || c === 'EVAL')).toBe(true);
+  });
+
+  it('two instances enforce one concurrency cap, and a slot is freed when its client goes away', async () => {
+    const client = newClient();
+    const long = 'duration=60000&interval=1000';
+    const onA = await openSse(stream(a.url, long), client);
+    const onB = await openSse(stream(b.url, long), client);
+    try {
+      expect([onA.status, onB.status]).toEqual([200, 200]);
+      for (const app of [a, b]) {
+        const refused = await call(stream(app.url, long), { headers: client });
+        expect(refused.status).toBe(429);
+        expect(refused.json().error.message).toMatch(/at most 2 at once/);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      onB.close();
+      await waitUntil(async () => (await activeStreams(b.url)) === 0, 5_000, 'stream on b released');
+      const again = await openSse(stream(a.url), client);
+      expect(again.status).toBe(200);
+      again.close();
+    } finally {
+      onA.close();
+      onB.close();
+    }
+  });
+
+  it('Redis stopped mid-run: streams are still served, the outage is logged once, and limits resume when Redis returns', async () => {
+    expect(storeLines(a, 'guard.store_unavailable')).toHaveLength(0);
+    await redis.stop({ crash: true });
+    const client = newClient();
+    // More starts than the limit allows, all at once (the cap would refuse them too if it were counted).
+    const started = Date.now();
+    const during = await Promise.all(Array.from({ length: 6 }, () => streamToEnd(stream(a.url), client)));
+    expect(during.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    // Fail-open is bounded by the store timeout (0.5 s per step), not by Redis's reconnect attempts.
+    expect(Date.now() - started).toBeLessThan(15_000); // generous bound for a loaded 2-core machine
+    expect((await call(`${a.url}/api/news?symbol=TSLA&limit=1`)).status).toBe(200);
+    const lines = storeLines(a, 'guard.store_unavailable');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/redis:\/\/|127\.0\.0\.1:\d+|test-upstash-token/);
+
+    await redis.restart();
+    // Wait until the store answers again (a start then carries RateLimit headers).
+    await waitUntil(async () => (await streamToEnd(stream(a.url), newClient())).headers.get('ratelimit-limit') === '4', 20_000, 'store back');
+    expect(storeLines(a, 'guard.store_unavailable')).toHaveLength(1);
+    expect(storeLines(a, 'guard.store_recovered').length).toBeGreaterThanOrEqual(1);
+    await freshMinute(15_000);
+    const after = newClient();
+    for (let i = 0; i < 4; i++) expect((await streamToEnd(stream(i % 2 ? b.url : a.url), after)).status).toBe(200);
+    expect((await call(stream(a.url), { headers: after })).status).toBe(429);
+  });
+});
