@@ -1,7 +1,7 @@
 import { env } from '@/lib/config/env';
 import { newsHub, type NewsSubscription } from '@/lib/news/news-hub';
 import type { Article, FeedWarning, SequencedArticle } from '@/lib/news/types';
-import { decodeCursor, encodeCursor, newStreamId, processEpoch, type StreamCursor } from './stream-cursor';
+import { decodeCursor, encodeCursor, newStreamId, processEpoch, type SharedMarks, type StreamCursor } from './stream-cursor';
 import type { StreamEvent } from './stream-events';
 import type { SnapshotParams, StreamParams } from './stream-params';
 
@@ -16,10 +16,22 @@ export interface StreamOptions {
   since?: string;
 }
 
-/** Where delivery stands: articles at or below `seq` (same epoch) or not after `time` were sent. */
+/**
+ * Where delivery stands. `local`: articles numbered at or below it in this process were sent.
+ * `floor`: from a cursor of a shared deployment, per feed the highest deployment-wide number sent;
+ * kept for the whole stream, as this instance's view may still lag behind the one that issued it.
+ * `time`: the fallback when neither applies (cursor from another process, Redis-less): articles
+ * sorted at or before it were sent.
+ */
 interface Delivered {
-  seq?: number;
+  local?: number;
+  floor?: Floor;
   time?: number;
+}
+
+interface Floor {
+  epoch: string;
+  byFeed: Map<string, number>;
 }
 
 /**
@@ -33,18 +45,22 @@ export async function* streamMarketNews(params: StreamParams, options: StreamOpt
   const endsAt = resume?.endsAt ?? startedAt + params.duration;
   const streamId = resume?.streamId ?? newStreamId();
   const epoch = processEpoch();
-  let delivered: Delivered = resume ? deliveredFrom(resume) : sinceToDelivered(options.since);
   let lastProgress = resume ? progressAt(resume.at, startedAt, endsAt) : 0;
   let lastSeq = resume && resume.epoch === epoch ? resume.seq : 0;
   let total = 0;
 
-  const cursorAt = (at: number) => encodeCursor({ streamId, startedAt, endsAt, at, epoch, seq: lastSeq });
+  const subscription = newsHub().subscribe(params.symbol, params.interval);
+  const feedKeys = subscription.feedKeys();
+  const from = resume ?? (options.since ? decodeCursor(options.since) : null);
+  let delivered: Delivered = from ? deliveredFrom(from, feedKeys) : sinceToDelivered(options.since);
+  let lastShared = frontier(delivered.floor, feedKeys, []);
+
+  const cursorAt = (at: number) => encodeCursor({ streamId, startedAt, endsAt, at, epoch, seq: lastSeq, shared: lastShared });
   const nextProgress = (now: number) => {
     lastProgress = Math.max(progressAt(now, startedAt, endsAt), Math.min(lastProgress + 1e-6, 0.999999));
     return lastProgress;
   };
 
-  const subscription = newsHub().subscribe(params.symbol, params.interval);
   try {
     const now = Date.now();
     yield {
@@ -60,12 +76,14 @@ export async function* streamMarketNews(params: StreamParams, options: StreamOpt
     };
 
     await subscription.ready(signal, Math.max(0, Math.min(env().NEWS_FETCH_TIMEOUT_MS + 1000, endsAt - Date.now() - 1)));
-    let first = !resume && delivered.seq === undefined && delivered.time === undefined;
+    // Nothing delivered yet (a new stream, or a resume from the `connected` event): latest `limit`.
+    let first = delivered.local === undefined && delivered.floor === undefined && delivered.time === undefined;
     while (!signal.aborted && Date.now() < endsAt) {
       const batch = takeNew(subscription, delivered, first ? params.limit : Infinity);
       first = false;
-      delivered = { seq: batch.cursor };
+      delivered = { local: batch.cursor, floor: delivered.floor };
       lastSeq = batch.cursor;
+      lastShared = frontier(delivered.floor, feedKeys, batch.marks);
       total += batch.articles.length;
       const at = Date.now();
       yield {
@@ -117,24 +135,55 @@ function takeNew(subscription: NewsSubscription, delivered: Delivered, limit: nu
   // Read the cursor in the same synchronous step as the snapshot so nothing slips between them.
   const snapshot = subscription.snapshot();
   const cursor = subscription.cursor();
+  const marks = subscription.marks();
   const fresh = snapshot.articles.filter((a) => isNew(a, delivered));
-  return { articles: fresh.slice(0, limit).map((a) => a.article), warnings: snapshot.warnings, cursor };
+  return { articles: fresh.slice(0, limit).map((a) => a.article), warnings: snapshot.warnings, cursor, marks };
 }
 
 function isNew(item: SequencedArticle, delivered: Delivered): boolean {
-  if (delivered.seq !== undefined) return item.seq > delivered.seq;
+  const { floor } = delivered;
+  // A copy numbered at or below what the cursor says was delivered: sent before, wherever.
+  const comparable = floor ? (item.copies ?? []).filter((c) => c.epoch === floor.epoch && floor.byFeed.has(c.feed)) : [];
+  if (comparable.some((c) => c.n <= floor!.byFeed.get(c.feed)!)) return false;
+  if (delivered.local !== undefined) return item.seq > delivered.local;
+  if (comparable.length > 0) return true;
   if (delivered.time !== undefined) return item.sortTime > delivered.time;
   return true;
 }
 
-function deliveredFrom(cursor: StreamCursor): Delivered {
-  return cursor.epoch === processEpoch() ? { seq: cursor.seq } : { time: cursor.at };
+function deliveredFrom(cursor: StreamCursor, feedKeys: string[]): Delivered {
+  const floor = cursor.shared ? floorFrom(cursor.shared, feedKeys) : undefined;
+  // The `connected` event's id: nothing was delivered yet.
+  if (cursor.seq === 0 && !floor) return {};
+  return cursor.epoch === processEpoch() ? { local: cursor.seq, floor } : { floor, time: cursor.at };
+}
+
+function floorFrom(shared: SharedMarks, feedKeys: string[]): Floor | undefined {
+  const byFeed = new Map<string, number>();
+  shared.marks.forEach((n, i) => {
+    if (n !== undefined && feedKeys[i] !== undefined) byFeed.set(feedKeys[i], n);
+  });
+  return byFeed.size > 0 ? { epoch: shared.epoch, byFeed } : undefined;
+}
+
+/**
+ * The per-feed marks a cursor issued now should carry: what this instance's snapshot holds, never
+ * below the floor the stream resumed from (same epoch). After a Redis data loss (new epoch) only
+ * the new numbers count.
+ */
+function frontier(floor: Floor | undefined, feedKeys: string[], marks: Array<{ epoch: string; n: number } | undefined>): SharedMarks | undefined {
+  const epoch = marks.find(Boolean)?.epoch ?? floor?.epoch;
+  if (epoch === undefined) return undefined;
+  const values = feedKeys.map((feed, i) => {
+    const mark = marks[i]?.epoch === epoch ? marks[i]!.n : undefined;
+    const low = floor?.epoch === epoch ? floor.byFeed.get(feed) : undefined;
+    return mark === undefined ? low : low === undefined ? mark : Math.max(mark, low);
+  });
+  return values.some((v) => v !== undefined) ? { epoch, marks: values } : undefined;
 }
 
 function sinceToDelivered(since: string | undefined): Delivered {
   if (!since) return {};
-  const cursor = decodeCursor(since);
-  if (cursor) return deliveredFrom(cursor);
   const time = Date.parse(since);
   return Number.isFinite(time) ? { time } : {};
 }

@@ -1,9 +1,11 @@
-import type { Article, SequencedArticle } from './types';
+import type { Article, SequencedArticle, SharedCopy } from './types';
 
 /**
  * Gives every (feed, article) pair the process has seen a sequence number and a first-seen time.
  * Streams remember only the highest seq they have passed ("cursor") instead of a set of ids, which
  * keeps per-stream state to a few numbers and lets an event id carry everything a resume needs.
+ * These numbers are per process; with Redis, articles also carry deployment-wide numbers (`copies`)
+ * that a cursor can take to another instance.
  */
 interface Entry {
   seq: number;
@@ -21,20 +23,25 @@ export class ArticleRegistry {
     return this.counter;
   }
 
-  sequence(feedKey: string, article: Article, now = Date.now()): SequencedArticle {
+  /**
+   * `shared`, for an article from a shared feed state: its deployment-wide number and first-seen
+   * time, which wins over this process's so every instance shows the same time.
+   */
+  sequence(feedKey: string, article: Article, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
     const key = `${feedKey}\n${article.id}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { seq: ++this.counter, firstSeenAt: now };
+      entry = { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now };
       this.entries.set(key, entry);
       // Maps iterate in insertion order: the first key is the oldest.
       if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     }
-    const withTime: Article = article.publishedAt
-      ? article
-      : { ...article, firstSeenAt: new Date(entry.firstSeenAt).toISOString() };
-    const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : entry.firstSeenAt;
-    return { article: withTime, seq: entry.seq, sortTime };
+    const firstSeenAt = shared?.firstSeenAt ?? entry.firstSeenAt;
+    const withTime: Article = article.publishedAt ? article : { ...article, firstSeenAt: new Date(firstSeenAt).toISOString() };
+    const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : firstSeenAt;
+    const sequenced: SequencedArticle = { article: withTime, seq: entry.seq, sortTime };
+    if (shared) sequenced.copies = [{ feed: shared.feed, epoch: shared.epoch, n: shared.n }];
+    return sequenced;
   }
 }
 

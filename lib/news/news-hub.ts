@@ -1,7 +1,9 @@
 import { env } from '@/lib/config/env';
 import { ArticleRegistry, storyKeys } from './article-registry';
-import { FeedPoller, type FeedHealth } from './feed-poller';
+import { FeedPoller, type FeedHealth, type SharedMark } from './feed-poller';
 import { feedsForSymbol, isDemoMode, type FeedSpec } from './feeds';
+import { redisLink } from './shared/redis-link';
+import { SharedFeeds } from './shared/shared-feeds';
 import type { NewsSnapshot, SequencedArticle } from './types';
 
 const IDLE_POLLER_TTL_MS = 15 * 60_000;
@@ -13,6 +15,13 @@ export interface NewsSubscription {
   ready(signal: AbortSignal, timeoutMs: number): Promise<void>;
   /** Highest article seq the process has assigned: the cursor after this snapshot. */
   cursor(): number;
+  /** The symbol's feed keys, in a fixed order (the same on every instance). */
+  feedKeys(): string[];
+  /**
+   * Per feed (same order), the deployment-wide mark of what the snapshot holds, when that feed's
+   * view comes from the shared state; read in the same synchronous step as `snapshot()`.
+   */
+  marks(): Array<SharedMark | undefined>;
   close(): void;
 }
 
@@ -22,6 +31,10 @@ export interface NewsSubscription {
  */
 export class NewsHub {
   readonly registry = new ArticleRegistry();
+
+  /** `shared`: coordinate polling with other instances through Redis. */
+  constructor(private readonly shared?: SharedFeeds) {}
+
   private readonly pollers = new Map<string, FeedPoller>();
   private readonly snapshots = new Map<string, { version: number; snapshot: NewsSnapshot }>();
   private version = 0;
@@ -34,6 +47,8 @@ export class NewsHub {
     return {
       snapshot: () => this.snapshot(symbol, pollers),
       cursor: () => this.registry.cursor,
+      feedKeys: () => pollers.map((p) => p.spec.key),
+      marks: () => pollers.map((p) => p.mark),
       ready: (signal, timeoutMs) => waitForAll(pollers, signal, timeoutMs),
       close: () => {
         if (closed) return;
@@ -50,7 +65,7 @@ export class NewsHub {
   private poller(spec: FeedSpec): FeedPoller {
     let poller = this.pollers.get(spec.key);
     if (!poller) {
-      poller = new FeedPoller(spec, this.registry, env().NEWS_MIN_POLL_MS, () => this.version++);
+      poller = new FeedPoller(spec, this.registry, env().NEWS_MIN_POLL_MS, () => this.version++, this.shared);
       this.pollers.set(spec.key, poller);
     }
     return poller;
@@ -98,7 +113,8 @@ function mergeDuplicates(items: SequencedArticle[]): SequencedArticle[] {
     if (seen) {
       stories.delete(seen);
       const symbolScoped = seen.article.scope === 'symbol' ? seen : item.article.scope === 'symbol' ? item : seen;
-      story = { ...symbolScoped, seq: Math.min(seen.seq, item.seq) };
+      const copies = seen.copies || item.copies ? [...(seen.copies ?? []), ...(item.copies ?? [])] : undefined;
+      story = { ...symbolScoped, seq: Math.min(seen.seq, item.seq), ...(copies ? { copies } : {}) };
     }
     stories.add(story);
     for (const k of [...keys, ...(seen ? storyKeys(seen.article) : [])]) byKey.set(k, story);
@@ -128,6 +144,11 @@ function waitForAll(pollers: FeedPoller[], signal: AbortSignal, timeoutMs: numbe
 const key = Symbol.for('market-pulse.news-hub');
 const store = globalThis as unknown as Record<symbol, NewsHub | undefined>;
 
+/** The process's hub; shared with the other instances through Redis when REDIS_URL or Upstash is set. */
 export function newsHub(): NewsHub {
-  return (store[key] ??= new NewsHub());
+  if (!store[key]) {
+    const link = redisLink();
+    store[key] = new NewsHub(link ? new SharedFeeds(link) : undefined);
+  }
+  return store[key];
 }

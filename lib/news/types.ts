@@ -28,6 +28,18 @@ export interface SequencedArticle {
   seq: number;
   /** Sort key: publishedAt, else firstSeenAt, in ms. */
   sortTime: number;
+  /**
+   * Deployment-wide numbers of this story's copies (one per feed carrying it), present when the
+   * feed is shared through Redis: the same on every instance, so a cursor can carry them.
+   */
+  copies?: SharedCopy[];
+}
+
+/** A story's number in one feed, assigned once for the whole deployment. */
+export interface SharedCopy {
+  feed: string;
+  epoch: string;
+  n: number;
 }
 
 /** Everything the hub knows right now for one symbol. */
