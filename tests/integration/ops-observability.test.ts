@@ -15,6 +15,8 @@ import { parsePrometheusText, sampleValue, sumOf, type Family } from './ops-prom
 const API_KEY = 'ops-key-7f3e9a1c5b2d';
 const UPSTASH_TOKEN = 'upstash-token-9d8c7b6a5f4e';
 const WRONG_KEY = 'wrong-key-0a1b2c3d';
+/** A credential in a feed URL (some feed APIs want one): shown nowhere, not even behind the key. */
+const FEED_TOKEN = 'feed-token-31415926';
 const auth = { 'X-API-Key': API_KEY };
 
 let feeds: FeedServer;
@@ -75,7 +77,7 @@ beforeAll(async () => {
   feeds.set('/market.xml', rssFeed('Market', [item('m-1', 'Stocks open higher'), item('m-2', 'Bonds slip')]));
   for (const symbol of ['TSLA', 'AAPL', 'FAIL']) feeds.set(`/sym/${symbol}.xml`, rssFeed(symbol, [item(`${symbol}-1`, `${symbol} news one`)]));
   app = await startApp({
-    NEWS_FEEDS: `${feeds.url}/sym/{symbol}.xml ${feeds.url}/market.xml`,
+    NEWS_FEEDS: `${feeds.url}/sym/{symbol}.xml ${feeds.url}/market.xml?token=${FEED_TOKEN}`,
     NEWS_MIN_POLL_MS: '1000',
     NEWS_FETCH_TIMEOUT_MS: '2000',
     STREAM_MAX_DURATION_MS: '120000',
@@ -210,7 +212,15 @@ describe('stream lifecycle logs', () => {
     expect(fetchLines.every((l) => l.level === 'debug')).toBe(true);
     expect(lines.filter((l) => l.event === 'stream.news').every((l) => l.level === 'debug')).toBe(true);
     const output = app.output();
-    for (const secret of [API_KEY, 'another-key-123456', UPSTASH_TOKEN, WRONG_KEY]) expect(output).not.toContain(secret);
+    for (const secret of [API_KEY, 'another-key-123456', UPSTASH_TOKEN, WRONG_KEY, FEED_TOKEN]) expect(output).not.toContain(secret);
+    // The market feed is logged, with its credential redacted.
+    expect(fetchLines.some((l) => String(l.feed).endsWith('/market.xml?token=redacted'))).toBe(true);
+  });
+
+  it('shows feeds in /api/health?detail=1 without credentials in their URLs', async () => {
+    const text = await (await fetch(`${app.url}/api/health?detail=1`, { headers: auth })).text();
+    expect(text).toContain('/market.xml?token=redacted');
+    expect(text).not.toContain(FEED_TOKEN);
   });
 });
 
