@@ -228,6 +228,56 @@ describe('streamMarketNews', () => {
   });
 });
 
+describe('streamMarketNews: delivery edge cases', () => {
+  // A client that drops after `connected` (feeds slow: ready() may wait NEWS_FETCH_TIMEOUT_MS + 1 s)
+  // reconnects with the connected event's id: nothing was delivered, so the stream's first news
+  // event is still "the first" and carries at most `limit` articles.
+  it('a stream resumed before its first news event still honours `limit`', async () => {
+    feeds.set('/sym/RBF.xml', rssFeed('RBF', items('rbf', 8)));
+    const params = { symbol: 'RBF', interval: 1000, duration: 2500, limit: 3 };
+    const first = tool.streamMarketNews(params, { signal: new AbortController().signal });
+    const connected = (await first.next()).value as StreamEvent & { type: 'connected' };
+    await first.return(undefined);
+    const resume = cursors.decodeCursor(connected.cursor)!;
+    const events = await collect(tool.streamMarketNews(params, { signal: new AbortController().signal, resume }));
+    expect(news(events)[0]!.articles.length).toBeLessThanOrEqual(3);
+  });
+
+  // A stream remembers only the highest seq it passed; seqs are per (feed, item id). When a story
+  // leaves the feed that delivered it and later shows up in another feed (same canonical URL, so the
+  // hub treats it as the same story), its new copy gets a fresh seq and is sent again, although the
+  // contract says later news events carry only articles not yet sent on this stream. Not concurrent:
+  // it changes the shared market feed.
+  it.fails('a delivered story that moves to another feed is not sent again', async () => {
+    const marketBase = items('mkt', 3, 3 * 24 * 60);
+    const story = { title: 'RSF agrees to be acquired by a larger rival', link: 'https://news.example/rsf/deal', published: ago(2 * 24 * 60) };
+    feeds.set('/sym/RSF.xml', rssFeed('RSF', [{ id: 'yahoo-rsf-deal', ...story }]));
+    let droppedAt = 0;
+    let moved = false;
+    try {
+      const events = await collect(
+        tool.streamMarketNews({ symbol: 'RSF', interval: 1000, duration: 5500, limit: 10 }, { signal: new AbortController().signal }),
+        async (r) => {
+          if (r.event.type !== 'news') return;
+          if (!droppedAt) {
+            feeds.set('/sym/RSF.xml', rssFeed('RSF', [])); // the story leaves the symbol feed…
+            droppedAt = feeds.count('/sym/RSF.xml');
+          } else if (!moved && feeds.count('/sym/RSF.xml') > droppedAt) {
+            await sleep(200); // …that drop has been polled…
+            feeds.set('/market.xml', rssFeed('Market', [{ id: 'cnbc-rsf-deal', ...story, link: `${story.link}?utm_source=rss` }, ...marketBase]));
+            moved = true; // …and then a market feed carries it
+          }
+        },
+      );
+      expect(moved).toBe(true);
+      const urls = news(events).flatMap((e) => e.articles.map((a) => a.url));
+      expect(urls.filter((u) => u === story.link)).toHaveLength(1);
+    } finally {
+      feeds.set('/market.xml', rssFeed('Market', marketBase));
+    }
+  }, 15_000);
+});
+
 describe('getMarketNews', () => {
   it('returns at most `limit` latest articles at once, then releases its subscription', async () => {
     feeds.set('/sym/GMN.xml', rssFeed('GMN', items('gmn', 6)));
