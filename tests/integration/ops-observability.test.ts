@@ -177,7 +177,7 @@ describe('stream lifecycle logs', () => {
   it('logs client-gone when the client disconnects, and resumed for a Last-Event-ID reconnect', async () => {
     const first = await openSse(`${app.url}/api/mcp/stream-news?symbol=AAPL&interval=1000&duration=20000`, { ...auth, 'X-Request-Id': 'ops-req-gone' });
     await first.waitFor((events) => events.some((e) => progressBody(e)?.news !== undefined));
-    const lastId = first.events.at(-1)?.id;
+    const lastId = first.events.findLast((e) => e.id !== undefined)?.id;
     first.close();
     const gone = await waitForLine((l) => l.event === 'stream.ended' && l.requestId === 'ops-req-gone', 5000, 'client-gone stream.ended');
     expect(gone).toMatchObject({ reason: 'client-gone', endpoint: 'sse' });
