@@ -289,4 +289,18 @@ describe('getMarketNews', () => {
     expect(feeds.count('/sym/GMN.xml')).toBe(count);
     expect(symbolSubscribers()).toBe(0); // runs after the concurrent streams above: every one released its feeds
   });
+  // getMarketNews subscribes, and ready() resolves at once because the feed's poller was "attempted"
+  // long ago; it returns that old snapshot and closes, which stops the poller before its (overdue)
+  // timer fires. So once no stream is running, GET /api/news and get_market_news keep serving what
+  // was fetched when the last subscriber left, without ever fetching again, until the idle poller
+  // is swept (news-hub.ts IDLE_POLLER_TTL_MS, 15 min).
+  it.fails('a later snapshot reflects the feed as it is now, not as it was at the previous call', async () => {
+    const path = '/sym/GMF.xml';
+    feeds.set(path, rssFeed('GMF', items('gmf', 2, 5)));
+    expect((await tool.getMarketNews({ symbol: 'GMF', limit: 10 })).articles.map((a) => a.id)).toContain('gmf-0');
+    feeds.set(path, rssFeed('GMF', [{ id: 'gmf-new', title: 'GMF headline published since the last call', link: 'https://news.example/gmf/new', published: ago(1) }, ...items('gmf', 2, 5)]));
+    await sleep(1000); // several NEWS_MIN_POLL_MS periods: the poller is due again
+    const later = await tool.getMarketNews({ symbol: 'GMF', limit: 10 });
+    expect(later.articles.map((a) => a.id)).toContain('gmf-new');
+  });
 });
