@@ -8,14 +8,17 @@ import { env } from '@/lib/config/env';
  * (where a self-hosted deployment lists its public origin). Browser Origins must come from the same
  * set; clients that send no Origin (agents, CLIs) pass.
  */
-export function allowedHostnames(source: Record<string, string | undefined> = process.env): string[] {
+export function allowedHostnames(
+  source: Record<string, string | undefined> = process.env,
+  allowedOrigins: readonly string[] = env().ALLOWED_ORIGINS,
+): string[] {
   const hosts = new Set(localhostAllowedHostnames());
   // Vercel sets these to bare hostnames (no scheme) for the deployment, its branch and production domain.
   for (const name of ['VERCEL_URL', 'VERCEL_BRANCH_URL', 'VERCEL_PROJECT_PRODUCTION_URL']) {
     const host = hostnameOf(source[name]);
     if (host) hosts.add(host);
   }
-  for (const origin of env().ALLOWED_ORIGINS) {
+  for (const origin of allowedOrigins) {
     const host = hostnameOf(origin);
     if (host) hosts.add(host);
   }

@@ -56,17 +56,25 @@ export function methodNotAllowed(): Response {
   });
 }
 
+const OPENING_COMMENT = new TextEncoder().encode(': stream open\n\n');
+
 /**
  * `next start` gzips responses unless told not to, which buffers an SSE stream until it ends;
  * `no-transform` and `X-Accel-Buffering: no` keep every progress notification flowing at once.
+ * Next.js also holds the response headers until the first body chunk: an SSE comment (ignored by
+ * every client) goes first so a call that sends no progress still gets its headers at once rather
+ * than after the first keep-alive.
  */
 function withStreamingHeaders(response: Response): Response {
   const headers = new Headers(response.headers);
+  let body: ReadableStream<Uint8Array> | null = response.body;
   if (headers.get('content-type')?.startsWith('text/event-stream')) {
     headers.set('Cache-Control', 'no-cache, no-transform');
     headers.set('X-Accel-Buffering', 'no');
+    // A client that goes away cancels the piped source too, so the SDK sees the disconnect.
+    body = body?.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ start: (c) => c.enqueue(OPENING_COMMENT) })) ?? null;
   } else if (!headers.has('cache-control')) {
     headers.set('Cache-Control', 'no-store');
   }
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

@@ -52,7 +52,7 @@ export function streamToolInputSchema() {
       .describe(`How long to keep streaming, in milliseconds (default ${Math.min(LIMITS.duration.default, maxDuration)}, at most ${maxDuration}).`),
     limit: integerIn(LIMITS.limit.min, LIMITS.limit.max)
       .default(LIMITS.limit.default)
-      .describe('Most articles in the first update (the latest ones); later updates carry every new article.'),
+      .describe('Most articles in the first update (the latest ones); later updates carry every new article. Not applied with `since`, which delivers every article after it.'),
     since: since.optional(),
   });
 }
