@@ -4,8 +4,11 @@
  * with a bare node:http baseline and a minimal Next.js route emitting the same event schedule.
  *
  *   npm run bench                  full run: N = 100, 1000, 5000, 10000; repeated; leak check
- *   npm run bench -- --quick       N = 100, 1000, one repetition, short leak check (a smoke test)
- *   options: --reps=K  --ns=100,1000  --servers=baseline,reference,app  --no-build  --no-leak  --leak-only
+ *   npm run bench -- --quick       N = 100, 1000, one repetition, short leak check (a fast check)
+ *   npm run bench -- --smoke       N = 50, no leak check; exits 1 if any stream failed or lost an event (CI)
+ *   options: --reps=K  --ns=100,1000  --servers=baseline,reference,app  --no-build
+ *            --leak=CYCLESxSTREAMS  --no-leak  --leak-only
+ *            --profile   (the app writes a V8 CPU profile per run to bench/.tmp/profiles)
  *
  * Everything it measures it starts itself: a local RSS feed server (in this process), each server
  * under test (its own process, fresh for every measurement), and the load client (its own
@@ -40,12 +43,18 @@ const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 
-const quick = flag('quick');
+const smoke = flag('smoke');
+const quick = flag('quick') || smoke;
+/** --leak=CYCLESxSTREAMS, e.g. --leak=10x2000 */
+function leakOption() {
+  const match = /^(\d+)x(\d+)$/.exec(option('leak') ?? '');
+  return match ? { cycles: Number(match[1]), streams: Number(match[2]) } : null;
+}
 /** Only the default full run refreshes docs/benchmarks.md; narrowed runs are labelled as such. */
-const partial = ['ns', 'servers'].some((o) => option(o)) || flag('leak-only') || flag('no-leak');
+const partial = ['ns', 'servers', 'leak'].some((o) => option(o)) || flag('leak-only') || flag('no-leak');
 const config = {
-  mode: `${quick ? 'quick' : 'full'}${partial ? ' (partial)' : ''}`,
-  ns: option('ns')?.split(',').map(Number) ?? (quick ? [100, 1000] : [100, 1000, 5000, 10_000]),
+  mode: `${smoke ? 'smoke' : quick ? 'quick' : 'full'}${partial ? ' (partial)' : ''}`,
+  ns: option('ns')?.split(',').map(Number) ?? (smoke ? [50] : quick ? [100, 1000] : [100, 1000, 5000, 10_000]),
   reps: Number(option('reps') ?? (quick ? 1 : 2)),
   servers: (option('servers') ?? SERVER_KINDS.join(',')).split(',').filter((k) => SERVER_KINDS.includes(k)),
   /** Stream interval and feed poll period: every stream is due one news event per period. */
@@ -58,13 +67,14 @@ const config = {
   /** Opens in flight at once: bounded, so the bench measures throughput, not the accept backlog. */
   concurrency: 100,
   settleMs: 1000,
-  holdMs: quick ? 10_000 : 15_000,
+  /** Two periods: every held stream is due two scheduled news events in the window. */
+  holdMs: 10_000,
   /** A due event not arrived this long after its tick counts as missing. */
   graceMs: 2000,
-  singleStreams: quick ? 50 : 200,
+  singleStreams: smoke ? 20 : quick ? 50 : 200,
   warmupStreams: 20,
   rssAfterMs: 30_000,
-  leak: flag('no-leak') ? null : quick ? { cycles: 3, streams: 500 } : { cycles: 10, streams: 2000 },
+  leak: flag('no-leak') || smoke ? null : leakOption() ?? (quick ? { cycles: 3, streams: 500 } : { cycles: 10, streams: 2000 }),
 };
 const streamParams = { interval: config.intervalMs, duration: config.durationMs, limit: config.limit };
 
@@ -91,6 +101,10 @@ function build() {
       throw new Error(`next build of ${b.name} failed`);
     }
   }
+}
+
+function nodeArgs(kind) {
+  return kind === 'app' && flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(benchTmp, 'profiles')}`] : [];
 }
 
 function serverEnv(kind, feeds) {
@@ -123,7 +137,7 @@ const pendingAfters = [];
 
 /** One server, one N: open, hold, measure, drop all at once, watch the cleanup. */
 async function measure(kind, n, rep, feeds, withSingle) {
-  const server = await startServer(kind, serverEnv(kind, feeds));
+  const server = await startServer(kind, serverEnv(kind, feeds), nodeArgs(kind));
   const client = startLoadClient();
   const run = { server: kind, n, rep, loadAverage: os.loadavg()[0] };
   try {
@@ -193,7 +207,7 @@ async function measure(kind, n, rep, feeds, withSingle) {
 
 /** Opens and drops `streams` streams `cycles` times; live heap (after a forced GC) and RSS after each. */
 async function leakCheck(kind, feeds) {
-  const server = await startServer(kind, serverEnv(kind, feeds));
+  const server = await startServer(kind, serverEnv(kind, feeds), nodeArgs(kind));
   const client = startLoadClient();
   try {
     await client.call('single', { baseUrl: server.url, count: config.warmupStreams, params: streamParams, symbols: config.symbols });
@@ -207,7 +221,7 @@ async function leakCheck(kind, feeds) {
       const opened = await client.call('open', { baseUrl: server.url, n: config.leak.streams, concurrency: config.concurrency, params: streamParams, symbols: config.symbols });
       await client.call('drop');
       const zero = await waitForActive(server, 0, 60_000);
-      series.push({ ...(await point(cycle)), connected: opened.connected, cleanedUp: zero !== null });
+      series.push({ ...(await point(cycle)), connected: opened.connected, openMs: Math.round(opened.openMs), cleanedUp: zero !== null });
     }
     const first = series[1];
     const last = series[series.length - 1];
@@ -219,7 +233,8 @@ async function leakCheck(kind, feeds) {
       heapGrowthMiB: Math.round((last.heapUsedMiB - first.heapUsedMiB) * 10) / 10,
       rssGrowthMiB: Math.round((last.rssMiB - first.rssMiB) * 10) / 10,
     };
-    log(`leak ${kind}: heap ${series.map((p) => p.heapUsedMiB).join(' → ')} MiB; RSS ${first.rssMiB} → ${last.rssMiB} MiB`);
+    log(`leak ${kind}: heap ${series.map((p) => p.heapUsedMiB).join(' → ')} MiB; RSS ${first.rssMiB} → ${last.rssMiB} MiB; ` +
+      `open ${series.slice(1).map((p) => p.openMs).join(', ')} ms`);
     return result;
   } finally {
     await client.close();
@@ -267,7 +282,7 @@ async function main() {
   };
   const dir = path.join(repoRoot, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  const base = `${results.date}${quick ? '-quick' : ''}${partial ? '-partial' : ''}`;
+  const base = `${results.date}${smoke ? '-smoke' : quick ? '-quick' : ''}${partial ? '-partial' : ''}`;
   writeFileSync(path.join(dir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(dir, `${base}.svg`), renderChart(summary, config));
   const markdown = renderMarkdown(results, `${base}.svg`);
@@ -275,6 +290,11 @@ async function main() {
   if (!quick && !partial) updateDocs(path.join(repoRoot, 'docs/benchmarks.md'), results, `../bench/results/${base}.svg`);
   log(`done in ${results.durationMinutes} min: bench/results/${base}.{json,md,svg}`);
   console.log(`\n${markdown}`);
+  if (smoke) {
+    const broken = runs.filter((r) => r.open.connected !== r.n || r.delivery.eventsMissing > 0 || r.disconnect.toZeroMs === null);
+    for (const r of broken) console.error(`smoke: ${r.server} N=${r.n}: ${r.open.connected}/${r.n} connected, ${r.delivery.eventsMissing} events missing, failures ${JSON.stringify(r.open.failures)}`);
+    if (broken.length > 0) process.exitCode = 1;
+  }
 }
 
 main().catch((error) => {

@@ -68,14 +68,15 @@ function commandFor(kind, port) {
 }
 
 /**
- * Starts a server of `kind` with `extraEnv` (the app's NEWS_FEEDS and limits) on a free port.
+ * Starts a server of `kind` with `extraEnv` (the app's NEWS_FEEDS and limits) on a free port;
+ * `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS does not accept).
  * Returns {kind, url, pid, output(), health(), probeHeap(), stop()}.
  */
-export async function startServer(kind, extraEnv = {}) {
+export async function startServer(kind, extraEnv = {}, nodeArgs = []) {
   const port = await freePort();
   const { args, cwd, env } = commandFor(kind, port);
   let output = '';
-  const child = spawnWithFdLimit(args, {
+  const child = spawnWithFdLimit([...nodeArgs, ...args], {
     cwd,
     env: {
       PATH: process.env.PATH,

@@ -6,8 +6,12 @@ export function percentile(values, p) {
   return sorted[rank];
 }
 
+/** The middle value (mean of the two middle ones for an even count); null for an empty array. */
 export function median(values) {
-  return percentile(values, 50);
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export function summarize(values) {
