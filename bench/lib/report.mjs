@@ -159,7 +159,7 @@ const times = (v) => (v === null || v === undefined ? '' : ` (${fmt(v, 2)}×)`);
 function resultsTable(results) {
   const { summary, config } = results;
   const rows = [
-    '| N | server | open rate, streams/s (open time × base) | first event p50 / p99, ms (p99 × base) | first news p50 / p99, ms | RSS per stream, KiB (× base) | live heap per stream, KiB | CPU while holding | lateness p50 / p99, ms | due events missing | fetches per feed per period | drop → activeStreams 0, ms | RSS before / holding / 30 s after, MiB |',
+    '| N | server | open rate, streams/s (open time × base) | first event p50 / p95 / p99, ms (p99 × base) | first news p50 / p99, ms | RSS per stream, KiB (× base) | live heap per stream, KiB | CPU while holding | lateness p50 / p99, ms | due events missing | fetches per feed per period | drop → activeStreams 0, ms | RSS before / holding / 30 s after, MiB |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of config.ns) {
@@ -168,7 +168,7 @@ function resultsTable(results) {
       if (!s) continue;
       const r = summary.ratios[kind]?.[n] ?? {};
       const up = s.upstream ? `${fmt(s.upstream.minPerPeriod, 2)}–${fmt(s.upstream.maxPerPeriod, 2)} (${s.upstream.feeds} feeds)` : 'n/a';
-      rows.push(`| ${n.toLocaleString('en-US')} | ${SERVER_LABELS[kind]} | ${fmt(s.openPerSecond, 0)}${times(r.openTime)} | ${fmt(s.firstEventP50)} / ${fmt(s.firstEventP99)}${times(r.firstEventP99)} | ${fmt(s.firstNewsP50)} / ${fmt(s.firstNewsP99)} | ${fmt(s.perStreamKiB)}${times(r.perStream)} | ${fmt(s.heapPerStreamKiB)} | ${fmt(s.cpuPercent)} % | ${fmt(s.latenessP50)} / ${fmt(s.latenessP99)} | ${s.eventsMissing} of ${s.eventsDue}${s.failedStreams ? `, ${s.failedStreams} streams failed` : ''} | ${up} | ${fmt(s.toZeroMs, 0)} | ${fmt(s.rssBeforeMiB)} / ${fmt(s.rssHoldingMiB)} / ${fmt(s.rssAfter30sMiB)} |`);
+      rows.push(`| ${n.toLocaleString('en-US')} | ${SERVER_LABELS[kind]} | ${fmt(s.openPerSecond, 0)}${times(r.openTime)} | ${fmt(s.firstEventP50)} / ${fmt(s.firstEventP95)} / ${fmt(s.firstEventP99)}${times(r.firstEventP99)} | ${fmt(s.firstNewsP50)} / ${fmt(s.firstNewsP99)} | ${fmt(s.perStreamKiB)}${times(r.perStream)} | ${fmt(s.heapPerStreamKiB)} | ${fmt(s.cpuPercent)} % | ${fmt(s.latenessP50)} / ${fmt(s.latenessP99)} | ${s.eventsMissing} of ${s.eventsDue}${s.failedStreams ? `, ${s.failedStreams} streams failed` : ''} | ${up} | ${fmt(s.toZeroMs, 0)} | ${fmt(s.rssBeforeMiB)} / ${fmt(s.rssHoldingMiB)} / ${fmt(s.rssAfter30sMiB)} |`);
     }
   }
   return rows.join('\n');
