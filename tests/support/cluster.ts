@@ -1,0 +1,124 @@
+import { startApp, type AppServer } from './app-server';
+import { startFeedServer, type FeedServer } from './feed-server';
+import { startRedis, type RedisServer } from './redis-server';
+import type { SseEvent } from './sse-client';
+
+/**
+ * A small deployment on one machine: one real redis-server, a local feed server (request counts,
+ * fault injection) and two `next start` instances of the production build sharing REDIS_URL, as two
+ * serverless instances or two servers behind a load balancer would.
+ */
+export interface Cluster {
+  redis: RedisServer;
+  feeds: FeedServer;
+  /** The instances, in start order (`apps[0]` is "A", `apps[1]` is "B"). */
+  apps: AppServer[];
+  /** The environment every instance was started with. */
+  env: Record<string, string>;
+  /** Starts one more instance with the cluster's environment (e.g. to replace a killed one). */
+  addApp(extra?: Record<string, string>): Promise<AppServer>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  instances?: number;
+  /** Extra environment for every instance (overrides the defaults below). */
+  env?: Record<string, string>;
+}
+
+/** Per-symbol feed at /yahoo/<SYMBOL>.xml, one market-wide feed at /cnbc.xml. */
+export const symbolFeedPath = (symbol: string) => `/yahoo/${encodeURIComponent(symbol)}.xml`;
+export const marketFeedPath = '/cnbc.xml';
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const [redis, feeds] = await Promise.all([startRedis(), startFeedServer()]);
+  const env: Record<string, string> = {
+    REDIS_URL: redis.url,
+    NEWS_FEEDS: `${feeds.url}/yahoo/{symbol}.xml ${feeds.url}${marketFeedPath}`,
+    // Polling follows the streams' interval in tests.
+    NEWS_MIN_POLL_MS: '1000',
+    NEWS_FETCH_TIMEOUT_MS: '2000',
+    STREAM_HEARTBEAT_MS: '2000',
+    // The guard has its own tests; here many streams come from one client address.
+    RATE_LIMIT_PER_MINUTE: '0',
+    MAX_STREAMS_PER_CLIENT: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const apps: AppServer[] = [];
+  const addApp = async (extra: Record<string, string> = {}) => {
+    const app = await startApp({ ...env, ...extra });
+    apps.push(app);
+    return app;
+  };
+  try {
+    await Promise.all(Array.from({ length: options.instances ?? 2 }, () => addApp()));
+  } catch (error) {
+    await Promise.all(apps.map((a) => a.stop('SIGKILL')));
+    await Promise.all([redis.stop({ crash: true }), feeds.close()]);
+    throw error;
+  }
+  return {
+    redis,
+    feeds,
+    apps,
+    env,
+    addApp,
+    stop: async () => {
+      await Promise.all(apps.map((a) => a.stop()));
+      await Promise.all([redis.stop(), feeds.close()]);
+    },
+  };
+}
+
+/** An Article as it appears in a news event. */
+export interface WireArticle {
+  id: string;
+  title: string;
+  url: string;
+  source: string;
+  publishedAt?: string;
+  firstSeenAt?: string;
+  scope: string;
+}
+
+interface ProgressMessage {
+  params?: { progress: number; message: string };
+  result?: { isError: boolean };
+}
+
+/** What a client saw on one or more connections of one stream. */
+export function streamView(events: readonly SseEvent[]) {
+  const messages = events.filter((e) => e.data !== undefined).map((e) => ({ id: e.id, msg: JSON.parse(e.data!) as ProgressMessage }));
+  const bodies = messages.map((m) => (m.msg.params ? (JSON.parse(m.msg.params.message) as Record<string, unknown>) : undefined));
+  const news = bodies.filter((b): b is { news: { articles: WireArticle[] }; warnings?: Array<{ source: string; error: string }> } & Record<string, unknown> => !!b && 'news' in b);
+  return {
+    /** Article ids in the order received, repeats included. */
+    articleIds: news.flatMap((b) => b.news.articles.map((a) => a.id)),
+    newsEvents: news,
+    warnings: news.flatMap((b) => b.warnings ?? []),
+    connected: bodies.filter((b) => b?.status === 'connected') as Array<{ endsAt: string; symbol: string }>,
+    progress: messages.filter((m) => m.msg.params).map((m) => m.msg.params!.progress),
+    final: messages.find((m) => m.msg.result)?.msg.result,
+    lastId: [...events].reverse().find((e) => e.id)?.id,
+  };
+}
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface HealthDetail {
+  activeStreams: number;
+  memory: { rssBytes: number; heapUsedBytes: number };
+  feeds: Array<{ feed: string; state: string; mode?: string; consecutiveFailures: number; subscribers: number }>;
+}
+
+export async function healthOf(app: AppServer): Promise<HealthDetail> {
+  const res = await fetch(`${app.url}/api/health?detail=1`);
+  return (await res.json()) as HealthDetail;
+}
