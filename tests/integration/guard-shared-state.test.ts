@@ -60,18 +60,18 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
   });
 
   it('two instances enforce one concurrency cap, and a slot is freed when its client goes away', async () => {
+    await freshMinute(10_000);
     const client = newClient();
     const long = 'duration=60000&interval=1000';
     const onA = await openSse(stream(a.url, long), client);
     const onB = await openSse(stream(b.url, long), client);
     try {
       expect([onA.status, onB.status]).toEqual([200, 200]);
-      for (const app of [a, b]) {
-        const refused = await call(stream(app.url, long), { headers: client });
-        expect(refused.status).toBe(429);
-        expect(refused.json().error.message).toMatch(/at most 2 at once/);
-        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      }
+      // The slot held on b counts on a. (Four starts in all: the rate limit, 4, stays out of the way.)
+      const refused = await call(stream(a.url), { headers: client });
+      expect(refused.status).toBe(429);
+      expect(refused.json().error.message).toMatch(/at most 2 at once/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       onB.close();
       await waitUntil(async () => (await activeStreams(b.url)) === 0, 5_000, 'stream on b released');
       const again = await openSse(stream(a.url), client);

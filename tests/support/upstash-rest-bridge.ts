@@ -21,8 +21,27 @@ export interface UpstashBridge {
 export async function startUpstashBridge(redisUrl: string, token = 'test-upstash-token'): Promise<UpstashBridge> {
   const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => {});
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   const seen: string[] = [];
   const hashes = new Map<string, string>();
+  const run = async (command: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> => {
+    if (!Array.isArray(command) || command.length === 0) return { ok: false, error: 'ERR command must be a non-empty array' };
+    const [name, ...args] = command.map(String) as [string, ...string[]];
+    seen.push(name.toUpperCase());
+    // Upstash accepts script flags the test's older redis-server refuses; map them away here
+    // (and the scripts' hashes with them) as Upstash's server would simply run them.
+    if (name.toUpperCase() === 'EVAL' && args[0]) {
+      const portable = portableScript(args[0]);
+      if (portable !== args[0]) hashes.set(sha1(args[0]), sha1(portable));
+      args[0] = portable;
+    }
+    if (name.toUpperCase() === 'EVALSHA' && args[0]) args[0] = hashes.get(args[0]) ?? args[0];
+    try {
+      return { ok: true, result: await redis.call(name, ...args) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -32,31 +51,29 @@ export async function startUpstashBridge(redisUrl: string, token = 'test-upstash
         res.end(JSON.stringify(body));
       };
       if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { error: 'Unauthorized' });
-      if (req.method !== 'POST' || (req.url !== '/' && req.url !== '')) return reply(404, { error: `unsupported path ${req.url}` });
-      let command: unknown;
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'POST' || !['/', '', '/pipeline', '/multi-exec'].includes(path!)) return reply(404, { error: `unsupported path ${req.url}` });
+      let parsed: unknown;
       try {
-        command = JSON.parse(raw);
+        parsed = JSON.parse(raw);
       } catch {
         return reply(400, { error: 'ERR invalid JSON' });
       }
-      if (!Array.isArray(command) || command.length === 0) return reply(400, { error: 'ERR command must be a non-empty array' });
-      const [name, ...args] = command.map(String) as [string, ...string[]];
-      seen.push(name.toUpperCase());
-      try {
-        // Upstash accepts script flags the test's older redis-server refuses; map them away here
-        // (and the scripts' hashes with them) as Upstash's server would simply run them.
-        if (name.toUpperCase() === 'EVAL' && args[0]) {
-          const portable = portableScript(args[0]);
-          if (portable !== args[0]) hashes.set(sha1(args[0]), sha1(portable));
-          args[0] = portable;
+      const base64 = req.headers['upstash-encoding'] === 'base64';
+      // @upstash/redis auto-pipelines: /pipeline and /multi-exec take an array of commands and answer
+      // an array of {result} | {error}.
+      if (path === '/pipeline' || path === '/multi-exec') {
+        if (!Array.isArray(parsed)) return reply(400, { error: 'ERR pipeline must be an array of commands' });
+        const results: unknown[] = [];
+        for (const command of parsed) {
+          const outcome = await run(command);
+          results.push(outcome.ok ? { result: base64 ? encode(outcome.result) : outcome.result } : { error: outcome.error });
         }
-        if (name.toUpperCase() === 'EVALSHA' && args[0]) args[0] = hashes.get(args[0]) ?? args[0];
-        const result = await redis.call(name, ...args);
-        const base64 = req.headers['upstash-encoding'] === 'base64';
-        reply(200, { result: base64 ? encode(result) : result });
-      } catch (error) {
-        reply(400, { error: error instanceof Error ? error.message : String(error) });
+        return reply(200, results);
       }
+      const outcome = await run(parsed);
+      if (!outcome.ok) return reply(400, { error: outcome.error });
+      reply(200, { result: base64 ? encode(outcome.result) : outcome.result });
     });
   });
   const port = await freePort();
