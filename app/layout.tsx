@@ -6,6 +6,7 @@ export const metadata: Metadata = {
   title: { default: 'Market Pulse: live market news', template: '%s · Market Pulse' },
   description: 'Live market news for any stock symbol, streamed to a dashboard and to AI agents over MCP.',
   applicationName: 'Market Pulse',
+  icons: { icon: { url: '/favicon.svg', type: 'image/svg+xml' } },
 };
 
 export const viewport: Viewport = {

@@ -25,6 +25,9 @@ test('a live stream shows progress, brings a new article in once, completes and 
   const first = [item('livea-1', 'LIVEA ships record quarter', minutesAgo(30)), item('livea-2', 'LIVEA analyst day set', minutesAgo(90))];
   await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, first));
   const streamRequests = recordStreamRequests(page);
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
 
   await page.goto(dashboardPath(symbol, 10_000));
   await expect(page).toHaveTitle(/Dashboard · Market Pulse/);
@@ -75,6 +78,8 @@ test('a live stream shows progress, brings a new article in once, completes and 
   expect(streamRequests.length).toBe(requestsAtEnd);
   await expect.poll(() => activeStreams()).toBe(0);
   await expectNoDuplicates(page);
+  // No hydration mismatches, React errors or failed requests along the way.
+  expect(consoleErrors).toEqual([]);
 });
 
 test('Stop Stream closes the EventSource at once', async ({ page }) => {
@@ -161,4 +166,13 @@ test('after a network drop the browser reconnects with Last-Event-ID and the str
   } finally {
     await proxy.close();
   }
+});
+
+test('a failing feed is mentioned quietly while the others still show', async ({ page }) => {
+  // No per-symbol feed exists for this symbol: the feed server answers 404, the market feed works.
+  await page.goto(dashboardPath('NOFEED'));
+  await expect(page.getByTestId('feed-warnings')).toContainText('1 feed is unavailable');
+  await expect(newsList(page).getByRole('link', { name: /Stocks open higher/ })).toBeVisible();
+  await page.getByTestId('feed-warnings').locator('summary').click();
+  await expect(page.getByTestId('feed-warnings')).toContainText('404');
 });

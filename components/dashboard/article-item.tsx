@@ -29,15 +29,26 @@ function ScopeBadge({ scope, symbol }: { scope: ListedArticle['scope']; symbol: 
   );
 }
 
-/** One headline. Memoised and lazily painted (content-visibility) so a list of 1,000 stays fast. */
-export const ArticleItem = memo(function ArticleItem({ article, symbol }: { article: ListedArticle; symbol: string }) {
+/**
+ * One headline. Memoised and lazily painted (content-visibility) so a list of 1,000 stays fast;
+ * `highlight` plays the brief arrival animation.
+ */
+export const ArticleItem = memo(function ArticleItem({
+  article,
+  symbol,
+  highlight,
+}: {
+  article: ListedArticle;
+  symbol: string;
+  highlight: boolean;
+}) {
   const when = article.publishedAt ?? article.firstSeenAt;
   return (
     <li
       data-article-id={article.id}
       data-new={article.arrivedAt !== undefined ? 'true' : undefined}
       className={`rounded-md px-3 py-3 [contain-intrinsic-size:auto_7rem] [content-visibility:auto] ${
-        article.arrivedAt !== undefined ? 'motion-safe:animate-arrival' : ''
+        highlight ? 'motion-safe:animate-arrival' : ''
       }`}
     >
       <article aria-labelledby={`a-${article.id}`}>

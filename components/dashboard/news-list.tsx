@@ -1,13 +1,25 @@
 'use client';
 
+import { useMemo } from 'react';
 import type { ListedArticle } from '@/lib/dashboard/articles';
 import { ArticleItem } from './article-item';
 
+/**
+ * Rows that play the arrival animation at once. A background animation repaints every frame, and a
+ * burst of hundreds of arrivals animating together froze the page for seconds in testing; past this
+ * many, arrivals keep only their "New" badge.
+ */
+const MAX_ANIMATED = 25;
+
 export function NewsList({ articles, symbol }: { articles: readonly ListedArticle[]; symbol: string }) {
+  const animated = useMemo(
+    () => new Set(articles.filter((a) => a.arrivedAt !== undefined).slice(0, MAX_ANIMATED).map((a) => a.id)),
+    [articles],
+  );
   return (
     <ol aria-label={`News for ${symbol}, newest first`} className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
       {articles.map((a) => (
-        <ArticleItem key={a.id} article={a} symbol={symbol} />
+        <ArticleItem key={a.id} article={a} symbol={symbol} highlight={animated.has(a.id)} />
       ))}
     </ol>
   );
