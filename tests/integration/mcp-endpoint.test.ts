@@ -188,7 +188,8 @@ beforeAll(async () => {
     NEWS_FEEDS: `${feeds.url}/sym/{symbol}.xml ${feeds.url}/market.xml`,
     NEWS_MIN_POLL_MS: '1000',
     NEWS_FETCH_TIMEOUT_MS: '1500',
-    STREAM_HEARTBEAT_MS: '1500',
+    // Longer than any call here, so only the endpoint's own opening comment can release headers early.
+    STREAM_HEARTBEAT_MS: '15000',
     STREAM_MAX_DURATION_MS: '120000',
     ALLOWED_ORIGINS: ALLOWED_ORIGIN,
     // This file is about the MCP endpoint; the guard's limits have their own tests.
@@ -330,6 +331,27 @@ describe.each(FLAVOURS)('%s client', (flavour) => {
     const polled = feeds.count(path);
     await sleep(2500); // at the stream's 1 s interval, ≥ 2 more polls would happen if it still ran
     expect(feeds.count(path)).toBe(polled);
+  });
+});
+
+describe('a streaming call without a progress token', () => {
+  it('gets its response headers at once and no progress notifications, then the result', async () => {
+    const started = Date.now();
+    const res = await fetch(`${app.url}/api/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...legacyHeaders },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'stream_market_news', arguments: { symbol: 'MSFT', interval: 1000, duration: 4000 } } }),
+    });
+    // fetch resolves on the headers: without a first body chunk Next.js would hold them for the whole call.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+    const body = await res.text();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3900);
+    const messages = messagesOf({ status: res.status, headers: { 'content-type': 'text/event-stream' }, body });
+    expect(messages.map((m) => m.method).filter(Boolean)).toEqual([]); // progress only for a client's own token
+    expect(messages.at(-1)!.id).toBe(7);
+    expect(messages.at(-1)!.result.structuredContent.symbol).toBe('MSFT');
   });
 });
 
