@@ -87,27 +87,6 @@ describe('FeedPoller: one upstream fetch per period however many subscribers', (
     expect(await waitFor(() => count() === 1, 2000)).toBe(true);
   });
 
-  // Not concurrent: it counts the process's active timers.
-  it('the last unsubscribe stops polling and leaves no timer behind', async (ctx) => {
-    const { path, poller, subscribe, count } = setup(ctx);
-    feeds.set(path, rssFeed('f', [item(1)]));
-    const before = timers();
-    const offs = [subscribe(300), subscribe(300), subscribe(500)];
-    await waitFor(() => count() >= 2, 3000);
-    offs[0]!();
-    offs[1]!();
-    const afterSome = count();
-    await sleep(700);
-    expect(count()).toBeGreaterThan(afterSome); // one subscriber left: still polling
-    offs[2]!();
-    offs[2]!(); // unsubscribing twice must not drive the count negative
-    expect(poller.health().subscribers).toBe(0);
-    const stoppedAt = count();
-    await sleep(1200);
-    expect(count()).toBe(stoppedAt);
-    expect(timers()).toBeLessThanOrEqual(before);
-  });
-
   it.concurrent('unsubscribing during a fetch aborts it and records nothing', async (ctx) => {
     const { path, poller, subscribe, count, changes } = setup(ctx);
     feeds.set(path, { kind: 'hang' });
@@ -123,7 +102,7 @@ describe('FeedPoller: one upstream fetch per period however many subscribers', (
 
   // Regression: a subscriber arriving while the aborted fetch of the previous last subscriber was
   // still settling got no timer and no fetch (e.g. a page reload racing a close).
-  it('a subscriber arriving while an aborted fetch is still settling is polled', async (ctx) => {
+  it.concurrent('a subscriber arriving while an aborted fetch is still settling is polled', async (ctx) => {
     const { path, subscribe, count } = setup(ctx);
     feeds.set(path, { kind: 'hang' });
     const off = subscribe(300);
@@ -231,4 +210,28 @@ describe('FeedPoller: conditional GET, errors, backoff, Retry-After', () => {
     await sleep(500);
     expect(count()).toBe(1);
   });
+});
+
+describe('FeedPoller: checks that cannot share the process with other pollers', () => {
+  // Not concurrent: it counts the process's active timers.
+  it('the last unsubscribe stops polling and leaves no timer behind', async (ctx) => {
+    const { path, poller, subscribe, count } = setup(ctx);
+    feeds.set(path, rssFeed('f', [item(1)]));
+    const before = timers();
+    const offs = [subscribe(300), subscribe(300), subscribe(500)];
+    await waitFor(() => count() >= 2, 3000);
+    offs[0]!();
+    offs[1]!();
+    const afterSome = count();
+    await sleep(700);
+    expect(count()).toBeGreaterThan(afterSome); // one subscriber left: still polling
+    offs[2]!();
+    offs[2]!(); // unsubscribing twice must not drive the count negative
+    expect(poller.health().subscribers).toBe(0);
+    const stoppedAt = count();
+    await sleep(1200);
+    expect(count()).toBe(stoppedAt);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
 });
