@@ -55,4 +55,35 @@ describe('stream cursor (event id)', () => {
     expect(decodeCursor(encodeCursor({ ...base, endsAt: base.startedAt - 1 }))).toBeNull();
     expect(decodeCursor(encodeCursor({ ...base, at: base.startedAt - 1 }))).toBeNull();
   });
+
+  describe('v2 (feeds shared through Redis): per-feed deployment-wide marks', () => {
+    const shared = { epoch: 'abcd1234', marks: [5, undefined, 1_000_000, 0] };
+
+    it('round-trips marks, keeping unknown entries unknown', () => {
+      const id = encodeCursor({ ...base, shared });
+      expect(id.startsWith('v2.')).toBe(true);
+      expect(id).toMatch(/^[a-z0-9.-]+$/);
+      expect(decodeCursor(id)).toEqual({ ...base, shared });
+    });
+
+    it('is v1 when no mark is known', () => {
+      const id = encodeCursor({ ...base, shared: { epoch: 'abcd1234', marks: [undefined, undefined] } });
+      expect(id.startsWith('v1.')).toBe(true);
+      expect(decodeCursor(id)).toEqual(base);
+    });
+
+    it('keeps at most 16 marks, and refuses ids claiming more', () => {
+      const many = { epoch: 'abcd1234', marks: Array.from({ length: 20 }, (_, i) => i + 1) };
+      expect(decodeCursor(encodeCursor({ ...base, shared: many }))?.shared?.marks).toEqual(many.marks.slice(0, 16));
+      const v1 = encodeCursor(base).replace(/^v1/, 'v2');
+      expect(decodeCursor(`${v1}.abcd1234.${Array.from({ length: 17 }, () => '1').join('-')}`)).toBeNull();
+      expect(decodeCursor(`${v1}.abcd1234.${'z'.repeat(12)}`)).toBeNull();
+    });
+
+    it('refuses a v1 id with v2 parts and a v2 id without them', () => {
+      const v2 = encodeCursor({ ...base, shared });
+      expect(decodeCursor(v2.replace(/^v2/, 'v1'))).toBeNull();
+      expect(decodeCursor(encodeCursor(base).replace(/^v1/, 'v2'))).toBeNull();
+    });
+  });
 });
