@@ -32,10 +32,10 @@ const booleanSetting = (name: string) =>
     .trim()
     .toLowerCase()
     .optional()
-    .refine((v) => v === undefined || v === '' || ['true', 'false', '1', '0'].includes(v), {
+    .refine((v) => v === undefined || v === '' || ['true', 'false', '1', '0', 'yes', 'no'].includes(v), {
       message: `${name} must be true or false`,
     })
-    .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'));
+    .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1' || v === 'yes'));
 
 /** An origin as browsers send it: scheme://host[:port], nothing else ("null" is never allowed). */
 const originSchema = z.string().refine(

@@ -108,4 +108,19 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     for (let i = 0; i < 4; i++) expect((await streamToEnd(stream(i % 2 ? b.url : a.url), after)).status).toBe(200);
     expect((await call(stream(a.url), { headers: after })).status).toBe(429);
   });
+
+  // Runs last in its group: it kills instance b.
+  it.runIf(mode === 'redis')('an instance that crashes with open streams cannot leave their client locked out: its slots lapse within one lease (30 s)', async () => {
+    const client = newClient();
+    const long = 'duration=120000&interval=1000';
+    const held = [await openSse(stream(b.url, long), client), await openSse(stream(b.url, long), client)];
+    expect(held.map((s) => s.status)).toEqual([200, 200]);
+    await b.stop('SIGKILL');
+    held.forEach((s) => s.close());
+    const killedAt = Date.now();
+    expect((await call(stream(a.url), { headers: client })).status).toBe(429);
+    // Leases are renewed every 10 s and last 30 s, so both have lapsed 30 s after the crash.
+    await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 31_000 - Date.now())));
+    expect((await streamToEnd(stream(a.url), client)).status).toBe(200);
+  }, 60_000);
 });

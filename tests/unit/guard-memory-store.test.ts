@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GuardStore } from '@/lib/state/guard-store';
 import { MemoryGuardStore } from '@/lib/state/memory-store';
+import { withStore } from '@/lib/state/store';
 import { reportStoreFailure, reportStoreHealthy } from '@/lib/state/store-failures';
 
 describe('MemoryGuardStore rate limit (sliding window, like @upstash/ratelimit)', () => {
@@ -71,5 +73,22 @@ describe('store failure log', () => {
     reportStoreHealthy('redis');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toContain('guard.store_recovered');
+  });
+});
+
+describe('withStore (fail open)', () => {
+  afterEach(() => vi.restoreAllMocks());
+  it('gives up on a store that does not answer within the deadline, and on one that fails, without unhandled rejections', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const remote = { kind: 'redis' } as GuardStore;
+    const started = Date.now();
+    expect(await withStore(remote, 'rate-limit', () => new Promise<never>(() => {}))).toEqual({ ok: false });
+    expect(Date.now() - started).toBeLessThan(3_000); // deadline is 0.5 s; generous for a busy machine
+    let reject!: (e: Error) => void;
+    const late = new Promise<number>((_, r) => (reject = r));
+    expect(await withStore(remote, 'rate-limit', () => late)).toEqual({ ok: false });
+    reject(new Error('late failure')); // observed by withStore: no unhandled rejection
+    expect(await withStore(remote, 'rate-limit', () => Promise.reject(new Error('ECONNREFUSED')))).toEqual({ ok: false });
+    expect(await withStore(remote, 'rate-limit', async () => 7)).toEqual({ ok: true, value: 7 });
   });
 });
