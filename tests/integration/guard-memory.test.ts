@@ -69,6 +69,25 @@ describe('rate limit (in-memory)', () => {
     expect((await call(`${app.url}/api/news?symbol=TSLA`, { headers: sameOrigin })).status).toBe(200);
   });
 
+  it('counts a stream_market_news tool call on /api/mcp as a stream start of the same client', async () => {
+    await freshMinute(15_000);
+    const client = key(KEYS[0]!);
+    const tool = await mcpCall(app.url, client, {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'stream_market_news', arguments: { symbol: 'TSLA', duration: 1000, interval: 1000 } },
+    });
+    expect(tool.status).toBe(200);
+    expect((lastMessage(tool).result as { isError?: boolean }).isError).toBeFalsy();
+    // A snapshot tool call is not a stream start.
+    const snapshot = await mcpCall(app.url, client, { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'get_market_news', arguments: { symbol: 'TSLA' } } });
+    expect(snapshot.status).toBe(200);
+    const sse = await streamToEnd(stream(app.url), client);
+    expect(sse.status).toBe(200);
+    expect(sse.headers.get('ratelimit-remaining')).toBe('8');
+  });
+
   it('behind a trusted proxy, limits by the address the proxy appended (the rightmost X-Forwarded-For entry)', async () => {
     await freshMinute();
     const client = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
@@ -192,7 +211,7 @@ describe('API keys, origins and bounds (table)', () => {
     // bounds and odd input
     { name: 'huge body by Content-Length', path: '/api/mcp', method: 'POST', headers: { ...key(KEYS[0]!), 'Content-Type': 'application/json' }, body: `{"x":"${'a'.repeat(200_000)}"}`, status: 413 },
     { name: 'huge chunked body', path: '/api/mcp', method: 'POST', headers: { ...key(KEYS[0]!), 'Content-Type': 'application/json' }, body: new Uint8Array(300_000).fill(97), status: 413 },
-    { name: 'very long query', path: `/api/news?symbol=TSLA&x=${'a'.repeat(5000)}`, headers: key(KEYS[0]!), status: 414 },
+    { name: 'very long query', path: `/api/news?symbol=TSLA&x=${'a'.repeat(9000)}`, headers: key(KEYS[0]!), status: 414 },
     { name: 'unicode symbol', path: `/api/news?symbol=${encodeURIComponent('テスラ')}`, headers: key(KEYS[0]!), status: 400 },
     { name: 'NUL in symbol', path: '/api/mcp/stream-news?symbol=%00', headers: key(KEYS[0]!), status: 400 },
     { name: 'emoji in interval', path: `/api/mcp/stream-news?symbol=TSLA&interval=${encodeURIComponent('1😀')}`, headers: key(KEYS[0]!), status: 400 },
