@@ -176,3 +176,27 @@ test('a failing feed is mentioned quietly while the others still show', async ({
   await page.getByTestId('feed-warnings').locator('summary').click();
   await expect(page.getByTestId('feed-warnings')).toContainText('404');
 });
+
+test('a stream that ended while the network was down is reported complete, without reconnect loops', async ({ page }) => {
+  const symbol = 'GONEF';
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [item('gonef-1', 'GONEF headline', minutesAgo(10))]));
+  const proxy = await startDropProxy(Number(new URL(appUrl()).port));
+  try {
+    const streamRequests = recordStreamRequests(page);
+    await page.goto(`${proxy.url}${dashboardPath(symbol, 5_000)}`);
+    await startButton(page).click();
+    await expect(status(page)).toHaveAttribute('data-status', 'live');
+    proxy.drop();
+    await expect(status(page)).toHaveAttribute('data-status', 'reconnecting');
+    // Stay down past the stream's end; the reconnect then gets 204 No Content (contract §1, Resume).
+    await wait(6_000);
+    proxy.restore();
+    await expect(status(page)).toHaveText('Stream complete: The stream ended while the connection was down.', { timeout: 15_000 });
+    const settled = streamRequests.length;
+    await wait(4_000);
+    expect(streamRequests.length, 'no reconnect after the 204').toBe(settled);
+    await expect(startButton(page)).toBeVisible();
+  } finally {
+    await proxy.close();
+  }
+});
