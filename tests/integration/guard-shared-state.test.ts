@@ -14,7 +14,8 @@ import { activeStreams, call, freshMinute, streamToEnd, waitUntil } from './guar
 const stream = (base: string, query = 'duration=1000&interval=1000') => `${base}/api/mcp/stream-news?symbol=TSLA&${query}`;
 let next = 1;
 /** A client of its own per test: the apps trust X-Forwarded-For (as behind a proxy). */
-const newClient = () => ({ 'X-Forwarded-For': `198.18.${Math.floor(Math.random() * 250)}.${next++}` });
+const newClient = () => ({ 'X-Forwarded-For': `198.18.${Math.floor(Math.random() * 250)}.${next++}`, 'Sec-Fetch-Site': 'same-origin' });
+const KEYS = ['shared-key-one', 'shared-key-two'];
 const storeLines = (app: AppServer, event: string) => app.output().split('\n').filter((l) => l.includes(`"event":"${event}"`));
 
 describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
@@ -27,7 +28,14 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     redis = await startRedis();
     bridge = mode === 'upstash' ? await startUpstashBridge(redis.url) : undefined;
     const store = bridge ? { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token } : { REDIS_URL: redis.url };
-    const settings = { ...store, RATE_LIMIT_PER_MINUTE: '4', MAX_STREAMS_PER_CLIENT: '2', TRUST_PROXY: 'true' };
+    const settings = {
+      ...store,
+      MCP_API_KEYS: KEYS.join(','),
+      ALLOWED_ORIGINS: 'https://partner.example',
+      RATE_LIMIT_PER_MINUTE: '4',
+      MAX_STREAMS_PER_CLIENT: '2',
+      TRUST_PROXY: 'true',
+    };
     [a, b] = await Promise.all([startApp(settings), startApp(settings)]);
   });
 
@@ -57,6 +65,23 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     }
     expect((await streamToEnd(stream(b.url), newClient())).status).toBe(200);
     if (bridge) expect(bridge.commands().some((c) => c === 'EVALSHA' || c === 'EVAL')).toBe(true);
+  });
+
+  it('an API key is one client across instances and addresses; keys and origins are enforced the same', async () => {
+    await freshMinute(15_000);
+    for (const [i, app] of [a, b, a, b].entries()) {
+      // A different address each time: the key, not the IP, is the client.
+      const res = await streamToEnd(stream(app.url), { 'X-API-Key': KEYS[0]!, 'X-Forwarded-For': `192.0.2.${i + 1}` });
+      expect(res.status, `start ${i + 1}`).toBe(200);
+    }
+    expect((await call(stream(b.url), { headers: { Authorization: `Bearer ${KEYS[0]}`, 'X-Forwarded-For': '192.0.2.99' } })).status).toBe(429);
+    expect((await streamToEnd(stream(a.url), { Authorization: `Bearer ${KEYS[1]}`, 'X-Forwarded-For': '192.0.2.1' })).status).toBe(200);
+    expect((await call(stream(a.url), { headers: { 'X-API-Key': 'shared-key-three' } })).status).toBe(401);
+    expect((await call(`${b.url}/api/mcp`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(401);
+    expect((await call(stream(a.url), { headers: { 'X-API-Key': KEYS[1]!, Origin: 'https://evil.example' } })).status).toBe(403);
+    const preflight = await call(`${b.url}/api/mcp`, { method: 'OPTIONS', headers: { Origin: 'https://partner.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://partner.example');
   });
 
   it('two instances enforce one concurrency cap, and a slot is freed when its client goes away', async () => {
@@ -93,7 +118,7 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     expect(during.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     // Fail-open is bounded by the store timeout (0.5 s per step), not by Redis's reconnect attempts.
     expect(Date.now() - started).toBeLessThan(15_000); // generous bound for a loaded 2-core machine
-    expect((await call(`${a.url}/api/news?symbol=TSLA&limit=1`)).status).toBe(200);
+    expect((await call(`${a.url}/api/news?symbol=TSLA&limit=1`, { headers: { 'X-API-Key': KEYS[1]! } })).status).toBe(200);
     const lines = storeLines(a, 'guard.store_unavailable');
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/redis:\/\/|127\.0\.0\.1:\d+|test-upstash-token/);
