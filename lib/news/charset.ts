@@ -50,5 +50,8 @@ export function charsetFromContentType(contentType?: string | null): string | un
 export function encodingFromXmlDeclaration(bytes: Uint8Array): string | undefined {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 256));
   const declaration = /^\uFEFF?\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
-  return declaration?.[1];
+  // A declaration readable as ASCII proves the bytes are not UTF-16, whatever it says (WHATWG
+  // treats such a label as UTF-8 too); believing it would turn the whole feed into garbage.
+  const label = declaration?.[1];
+  return label && /^utf-16/i.test(label) ? 'utf-8' : label;
 }

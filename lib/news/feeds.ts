@@ -1,4 +1,5 @@
 import { env } from '@/lib/config/env';
+import { log } from '@/lib/observability/logger';
 
 /** One concrete feed to poll. `key` identifies it process-wide (and deployment-wide with Redis). */
 export interface FeedSpec {
@@ -72,7 +73,14 @@ export function parseFeedConfig(raw: string | undefined): { config: FeedConfig; 
 let cachedConfig: FeedConfig | undefined;
 
 export function feedConfig(): FeedConfig {
-  if (!cachedConfig) cachedConfig = parseFeedConfig(env().NEWS_FEEDS).config;
+  if (cachedConfig) return cachedConfig;
+  const { config, invalid } = parseFeedConfig(env().NEWS_FEEDS);
+  // Query strings are left out of the log: a feed URL may carry a token.
+  for (const entry of invalid) log.error('config.invalid_feed', { variable: 'NEWS_FEEDS', entry: entry.split('?')[0], problem: 'not an http(s) URL; skipped' });
+  if (config.mode === 'feeds' && config.templates.length === 0) {
+    log.error('config.no_feeds', { variable: 'NEWS_FEEDS', problem: 'no valid feed URL: streams will carry no news' });
+  }
+  cachedConfig = config;
   return cachedConfig;
 }
 

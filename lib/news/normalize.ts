@@ -92,10 +92,20 @@ const DAY_MS = 86_400_000;
  * missing so the hub can fall back to first-seen time honestly.
  */
 export function feedDate(raw: unknown, now = Date.now()): string | undefined {
-  if (typeof raw !== 'string' || !looksLikeADate(raw)) return undefined;
-  const time = Date.parse(raw.trim());
+  if (typeof raw !== 'string') return undefined;
+  const text = withFourDigitYear(raw.trim());
+  if (!looksLikeADate(text)) return undefined;
+  const time = Date.parse(text);
   if (Number.isNaN(time) || time < EARLIEST || time > now + DAY_MS) return undefined;
   return new Date(time).toISOString();
+}
+
+/** RFC 822 allows "25 Nov 25 13:30:12 GMT"; RFC 2822 §4.3 reads 00–49 as 20xx and 50–99 as 19xx. */
+function withFourDigitYear(text: string): string {
+  return text.replace(/^((?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+)(\d{2})(\s+\d{1,2}:\d{2})/, (_, head: string, yy: string, tail: string) => {
+    const year = Number(yy);
+    return `${head}${year < 50 ? 2000 + year : 1900 + year}${tail}`;
+  });
 }
 
 /**

@@ -33,11 +33,8 @@ describe('NEWS_FEEDS from the environment', () => {
     ]);
   });
 
-  // feeds.ts documents "Invalid URLs are reported and skipped", and parseFeedConfig returns them in
-  // `invalid`, but feedConfig() (feeds.ts:75) keeps only `.config`: nothing logs them. A NEWS_FEEDS
-  // typo (a URL without its scheme) silently removes that feed, and if every entry is bad the app
-  // runs with zero feeds: every stream delivers empty news events with no warning anywhere.
-  it.fails('an invalid entry is reported by name in the logs', async () => {
+  // A NEWS_FEEDS typo (a URL without its scheme) skips that feed; the operator must be told which.
+  it('an invalid entry is reported by name in the logs', async () => {
     const { feeds, lines } = await loadWith('www.example.com/rss.xml https://ok.example/{symbol}.xml');
     expect(feeds.feedsForSymbol('TSLA')).toHaveLength(1);
     expect(lines.join('\n')).toContain('www.example.com/rss.xml');

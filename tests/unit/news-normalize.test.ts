@@ -118,9 +118,8 @@ describe('feedDate', () => {
 
   // RSS 2.0 dates are RFC 822, where "the year may be expressed with two characters or four
   // characters"; the RSS 2.0 spec's own example is "Sat, 07 Sep 2002 00:00:01 GMT" but two-digit
-  // forms like "Sat, 07 Sep 02 00:00:01 GMT" are valid too. looksLikeADate() (normalize.ts) demands a
-  // four-digit 19xx/20xx year, so such a valid date is dropped and the item falls back to first-seen.
-  it.fails('accepts an RFC 822 date with a two-digit year (valid RSS 2.0)', () => {
+  // forms like "Sat, 07 Sep 02 00:00:01 GMT" are valid too and must not be dropped.
+  it('accepts an RFC 822 date with a two-digit year (valid RSS 2.0)', () => {
     expect(feedDate('Tue, 25 Nov 25 13:30:12 GMT', now)).toBe('2025-11-25T13:30:12.000Z');
   });
 
