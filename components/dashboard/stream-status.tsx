@@ -52,10 +52,8 @@ export function StreamStatus({ state, newCount }: { state: StreamState; newCount
   return (
     <div className="flex flex-col gap-2">
       <p role="status" data-testid="stream-status" data-status={state.status} className="text-sm">
+        {/* A refusal's message already says how long to wait (Retry-After), in words. */}
         <StatusLabel state={state} />
-        {state.status === 'error' && state.retryAfterSeconds !== null && (
-          <span className="sr-only"> Retry after {formatDuration(state.retryAfterSeconds)}.</span>
-        )}
       </p>
       {state.status !== 'idle' && (
         <>

@@ -28,10 +28,22 @@ function subscribe(stepMs: number, listener: () => void): () => void {
   };
 }
 
+// One subscribe function per step: a new function on every render would make React unsubscribe
+// and resubscribe each of a thousand rows whenever they re-render.
+const subscribers = new Map<number, (listener: () => void) => () => void>();
+function subscriberFor(stepMs: number) {
+  let fn = subscribers.get(stepMs);
+  if (!fn) {
+    fn = (listener) => subscribe(stepMs, listener);
+    subscribers.set(stepMs, fn);
+  }
+  return fn;
+}
+
 /** The current time, quantised to `stepMs` so subscribers re-render once per step at most. 0 on the server. */
 export function useNow(stepMs: number): number {
   return useSyncExternalStore(
-    (listener) => subscribe(stepMs, listener),
+    subscriberFor(stepMs),
     () => Math.floor(Date.now() / stepMs) * stepMs,
     () => 0,
   );
