@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { startApp, type AppServer } from './app-server';
 import { startFeedServer, type FeedServer } from './feed-server';
 import { startRedis, type RedisServer } from './redis-server';
@@ -116,6 +117,16 @@ export interface HealthDetail {
   activeStreams: number;
   memory: { rssBytes: number; heapUsedBytes: number };
   feeds: Array<{ feed: string; state: string; mode?: string; consecutiveFailures: number; subscribers: number }>;
+}
+
+/** For `env`: lets `collectGarbage()` force a full GC in the instances (test-only preload). */
+export const gcOnSignalEnv = { NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'gc-on-signal.cjs')}` };
+
+/** Forces a full GC in an instance started with `gcOnSignalEnv`, then reads its memory. */
+export async function liveHeapOf(app: AppServer): Promise<HealthDetail['memory']> {
+  app.process.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 300));
+  return (await healthOf(app)).memory;
 }
 
 export async function healthOf(app: AppServer): Promise<HealthDetail> {
