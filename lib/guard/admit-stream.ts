@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { guardEnv } from '@/lib/config/guard-env';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { decodeCursor } from '@/lib/mcp/stream-cursor';
+import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
+import { requestIdOf } from '@/lib/observability/request-id';
 import { guardStore, withStore } from '@/lib/state/store';
 import { clientId } from './client-identity';
 
@@ -69,7 +71,15 @@ export async function admitStream(request: Request, endpoint: StreamEndpoint): P
       headers['RateLimit-Reset'] = String(resetSeconds);
       headers['RateLimit-Policy'] = `${ratePerMinute};w=60`;
       if (!decision.value.success) {
-        log.info('guard.refused', { reason: 'rate-limit', endpoint, client: redact(client) });
+        reportRefusal({
+          requestId: requestIdOf(request),
+          endpoint,
+          reason: 'rate-limit',
+          status: 429,
+          retryAfterSeconds: resetSeconds,
+          limit: `${ratePerMinute} per minute`,
+          clientKind: kindOf(client),
+        });
         return {
           ok: false,
           status: 429,
@@ -87,7 +97,15 @@ export async function admitStream(request: Request, endpoint: StreamEndpoint): P
     store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs: SLOT_LEASE_MS, takeoverPrefix }),
   );
   if (slot.ok && !slot.value.ok) {
-    log.info('guard.refused', { reason: 'concurrency', endpoint, client: redact(client) });
+    reportRefusal({
+      requestId: requestIdOf(request),
+      endpoint,
+      reason: 'concurrency',
+      status: 429,
+      retryAfterSeconds: CAP_RETRY_SECONDS,
+      limit: `${maxStreamsPerClient} open streams`,
+      clientKind: kindOf(client),
+    });
     return {
       ok: false,
       status: 429,
@@ -144,7 +162,9 @@ function resumedStream(request: Request, now: number): { streamId: string; endsA
   return cursor && cursor.endsAt > now ? { streamId: cursor.streamId, endsAt: cursor.endsAt } : null;
 }
 
-/** Logs show which kind of client was refused, never a full IP or key id. */
+const kindOf = (client: string): 'key' | 'ip' => (client.startsWith('key:') ? 'key' : 'ip');
+
+/** Debug logs show which client was admitted, never a full IP or key id. */
 function redact(client: string): string {
   return client.startsWith('key:') ? `key:${client.slice(4, 8)}…` : client.replace(/(\d+)\.(\d+)$/, 'x.x');
 }

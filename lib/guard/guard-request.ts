@@ -1,7 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { guardEnv, type GuardEnv } from '@/lib/config/guard-env';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
+import type { RefusalReason } from '@/lib/observability/metrics';
+import { requestIdOf } from '@/lib/observability/request-id';
 import { matchKey, presentedKey } from './api-keys';
 import { corsHeaders, isSameOrigin, judgeOrigin, preflightHeaders, type OriginVerdict } from './origins';
 import { checkBody, checkUrl } from './request-bounds';
@@ -14,7 +17,10 @@ import { checkBody, checkUrl } from './request-bounds';
  */
 export async function guardRequest(request: NextRequest): Promise<Response> {
   const settings = guardEnv();
-  if (!settings.ok) return misconfigured(settings.problems);
+  if (!settings.ok) {
+    refused(request, 'config', 500);
+    return misconfigured(settings.problems);
+  }
   const env = settings.env;
   warnIfOpen(env);
 
@@ -24,6 +30,7 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
 
   const origin = judgeOrigin(request.headers, env.allowedOrigins, env.trustProxy);
   if (origin.kind === 'denied') {
+    refused(request, 'origin', 403);
     return jsonRpcErrorResponse(403, JsonRpcCode.forbidden, 'Origin not allowed: this API accepts browser calls from its own origin and ALLOWED_ORIGINS only', undefined, {
       Vary: 'Origin',
     });
@@ -40,6 +47,7 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
 
   const auth = authorise(request, env, origin);
   if (auth) {
+    refused(request, 'api-key', 401);
     return jsonRpcErrorResponse(401, JsonRpcCode.unauthorized, auth.message, undefined, {
       ...cors,
       Vary: 'Origin',
@@ -79,6 +87,15 @@ function authorise(request: NextRequest, env: GuardEnv, origin: OriginVerdict): 
   const rule = keyRule(request.nextUrl.pathname, request.nextUrl.searchParams);
   if (rule === 'public' || (rule === 'key-or-same-origin' && isSameOrigin(request.headers, origin))) return null;
   return { message: 'API key required: send X-API-Key: <key> or Authorization: Bearer <key>', invalid: false };
+}
+
+/** Logged (one line per refusal) and counted in market_pulse_guard_refusals_total; never with the key. */
+function refused(request: NextRequest, reason: RefusalReason, status: number): void {
+  const path = request.nextUrl.pathname;
+  // A fixed set of labels: a metric label taken from the URL would let clients grow it without bound.
+  const route = path.replace(/^\/api\//, '').split('/')[0] ?? '';
+  const endpoint = path === '/api/mcp/stream-news' ? 'sse' : ['mcp', 'news', 'health', 'metrics'].includes(route) ? route : 'other';
+  reportRefusal({ requestId: requestIdOf(request), endpoint, reason, status });
 }
 
 const logged = Symbol.for('market-pulse.guard-logged');

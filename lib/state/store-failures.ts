@@ -1,4 +1,5 @@
 import { log } from '@/lib/observability/logger';
+import { recordRedisError } from '@/lib/observability/metrics';
 
 /**
  * Shared-state outages are logged at most once a minute (a down Redis would otherwise print a line
@@ -26,6 +27,8 @@ function describe(error: unknown): string {
 export function reportStoreFailure(store: string, operation: string, error: unknown, now = Date.now()): void {
   state.total += 1;
   state.failing = true;
+  // Every failure is counted (market_pulse_redis_errors_total); only the log line is throttled.
+  recordRedisError(store, operation);
   if (now - state.lastLoggedAt < QUIET_MS) {
     state.suppressed += 1;
     return;

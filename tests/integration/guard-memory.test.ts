@@ -258,6 +258,20 @@ describe('API keys, origins and bounds (table)', () => {
     expect(res.status).toBe(431);
   });
 
+  it('counts refusals in /api/metrics by endpoint and reason (the middleware and the routes share one registry)', async () => {
+    const res = await call(`${app.url}/api/metrics`, { headers: key(KEYS[0]!) });
+    expect(res.status).toBe(200);
+    const count = (labels: RegExp) =>
+      res.text
+        .split('\n')
+        .filter((l) => l.startsWith('market_pulse_guard_refusals_total{') && labels.test(l))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    expect(count(/reason="api-key"/)).toBeGreaterThan(0);
+    expect(count(/reason="origin"/)).toBeGreaterThan(0);
+    expect(count(/endpoint="sse".*reason="rate-limit"|reason="rate-limit".*endpoint="sse"/)).toBeGreaterThan(0);
+    expect(count(/reason="concurrency"/)).toBeGreaterThan(0);
+  });
+
   it('reveals nothing sensitive in /api/health and never logs a key', async () => {
     const res = await call(`${app.url}/api/health`);
     expect(Object.keys(res.json<Record<string, unknown>>()).sort()).toEqual(['activeStreams', 'status', 'uptimeSeconds', 'version']);
