@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { healthOf, marketFeedPath, startCluster, streamView, symbolFeedPath, waitUntil, type Cluster } from '../support/cluster';
+import {
+  duplicates,
+  healthOf,
+  liveFeed as makeLiveFeed,
+  marketFeedPath,
+  startCluster,
+  streamView,
+  symbolFeedPath,
+  waitUntil,
+  type Cluster,
+} from '../support/cluster';
 import { decodeCursor } from '@/lib/mcp/stream-cursor';
-import { rssFeed, type FeedItem } from '../support/feed-server';
 import { openSse, type SseStream } from '../support/sse-client';
 
 /**
@@ -13,29 +22,12 @@ let cluster: Cluster;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PERIOD = 1000;
 
-/** A feed the test appends items to (newest first, as real feeds list them). */
-function liveFeed(path: string, prefix: string, initial = 3) {
-  const items: Array<FeedItem & { addedAt: number }> = [];
-  const serve = () => cluster.feeds.set(path, rssFeed(prefix, [...items].reverse()));
-  const add = (published = new Date()) => {
-    const i = items.length;
-    const item = { id: `${prefix}-${i}`, title: `${prefix} story number ${i} in the cluster test`, link: `https://news.example/${prefix}/${i}`, published, addedAt: Date.now() };
-    items.push(item);
-    serve();
-    return item;
-  };
-  for (let i = 0; i < initial; i++) add(new Date(Date.now() - (initial - i) * 60_000));
-  return { items, add };
-}
+const liveFeed = (path: string, prefix: string) => makeLiveFeed(cluster, path, prefix);
 
 const streamUrl = (base: string, symbol: string, duration: number) =>
   `${base}/api/mcp/stream-news?symbol=${symbol}&interval=${PERIOD}&duration=${duration}&limit=50`;
 
 const firstNews = (streams: SseStream[]) => Promise.all(streams.map((s) => s.waitFor((ev) => streamView(ev).newsEvents.length >= 1, 15_000)));
-
-function duplicates(ids: string[]): string[] {
-  return ids.filter((id, i) => ids.indexOf(id) !== i);
-}
 
 let market: ReturnType<typeof liveFeed>;
 

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { startApp, type AppServer } from './app-server';
-import { startFeedServer, type FeedServer } from './feed-server';
+import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from './feed-server';
 import { startRedis, type RedisServer } from './redis-server';
 import type { SseEvent } from './sse-client';
+import { startUpstashBridge, type UpstashBridge } from './upstash-rest-bridge';
 
 /**
  * A small deployment on one machine: one real redis-server, a local feed server (request counts,
@@ -18,11 +19,15 @@ export interface Cluster {
   env: Record<string, string>;
   /** Starts one more instance with the cluster's environment (e.g. to replace a killed one). */
   addApp(extra?: Record<string, string>): Promise<AppServer>;
+  /** Present with `upstash: true`. */
+  bridge?: UpstashBridge;
   stop(): Promise<void>;
 }
 
 export interface ClusterOptions {
   instances?: number;
+  /** Reach Redis through the Upstash REST protocol (a bridge onto the same redis-server) instead of REDIS_URL. */
+  upstash?: boolean;
   /** Extra environment for every instance (overrides the defaults below). */
   env?: Record<string, string>;
 }
@@ -33,8 +38,11 @@ export const marketFeedPath = '/cnbc.xml';
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const [redis, feeds] = await Promise.all([startRedis(), startFeedServer()]);
+  const bridge = options.upstash ? await startUpstashBridge(redis.url) : undefined;
   const env: Record<string, string> = {
-    REDIS_URL: redis.url,
+    // Blank counts as unset (lib/config/guard-env.ts).
+    REDIS_URL: bridge ? '' : redis.url,
+    ...(bridge ? { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token } : {}),
     NEWS_FEEDS: `${feeds.url}/yahoo/{symbol}.xml ${feeds.url}${marketFeedPath}`,
     // Polling follows the streams' interval in tests.
     NEWS_MIN_POLL_MS: '1000',
@@ -56,7 +64,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await Promise.all(Array.from({ length: options.instances ?? 2 }, () => addApp()));
   } catch (error) {
     await Promise.all(apps.map((a) => a.stop('SIGKILL')));
-    await Promise.all([redis.stop({ crash: true }), feeds.close()]);
+    await Promise.all([redis.stop({ crash: true }), feeds.close(), bridge?.close()]);
     throw error;
   }
   return {
@@ -65,9 +73,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     apps,
     env,
     addApp,
+    bridge,
     stop: async () => {
       await Promise.all(apps.map((a) => a.stop()));
-      await Promise.all([redis.stop(), feeds.close()]);
+      await Promise.all([redis.stop(), feeds.close(), bridge?.close()]);
     },
   };
 }
@@ -132,4 +141,23 @@ export async function liveHeapOf(app: AppServer): Promise<HealthDetail['memory']
 export async function healthOf(app: AppServer): Promise<HealthDetail> {
   const res = await fetch(`${app.url}/api/health?detail=1`);
   return (await res.json()) as HealthDetail;
+}
+
+/** A feed the test appends items to (newest first, as real feeds list them); each item remembers when it was added. */
+export function liveFeed(cluster: Cluster, path: string, prefix: string, initial = 3) {
+  const items: Array<FeedItem & { addedAt: number }> = [];
+  const serve = () => cluster.feeds.set(path, rssFeed(prefix, [...items].reverse()));
+  const add = (published = new Date()) => {
+    const i = items.length;
+    const item = { id: `${prefix}-${i}`, title: `${prefix} story number ${i} in the cluster test`, link: `https://news.example/${prefix}/${i}`, published, addedAt: Date.now() };
+    items.push(item);
+    serve();
+    return item;
+  };
+  for (let i = 0; i < initial; i++) add(new Date(Date.now() - (initial - i) * 60_000));
+  return { items, add };
+}
+
+export function duplicates(ids: string[]): string[] {
+  return ids.filter((id, i) => ids.indexOf(id) !== i);
 }
