@@ -165,6 +165,29 @@ describe('concurrency cap (in-memory)', () => {
   });
 });
 
+describe('reconnect at the cap (in-memory)', () => {
+  it('a reconnect to its own stream takes over the slot of the dropped connection the server has not noticed yet', async () => {
+    const client = key(KEYS[1]!);
+    const long = 'duration=60000&interval=1000';
+    // `stale` stands for a connection that died silently: still open as far as the server knows.
+    const stale = await openSse(stream(app.url, long), client);
+    const other = await openSse(stream(app.url, long), client);
+    try {
+      expect([stale.status, other.status]).toEqual([200, 200]);
+      await stale.waitFor((events) => events.some((e) => e.id));
+      const lastId = stale.events.filter((e) => e.id).at(-1)!.id!;
+      const resumed = await openSse(stream(app.url, long), { ...client, 'Last-Event-ID': lastId });
+      expect(resumed.status).toBe(200);
+      // Still at the cap for anything else.
+      expect((await call(stream(app.url), { headers: client })).status).toBe(429);
+      resumed.close();
+    } finally {
+      stale.close();
+      other.close();
+    }
+  });
+});
+
 describe('API keys, origins and bounds (table)', () => {
   const longKey = 'k'.repeat(8000);
   type Row = {
