@@ -52,6 +52,15 @@ export async function startFeedServer(periodMs) {
       for (const [feed, times] of requests) counts[feed] = times.filter((t) => t >= from && t <= to).length;
       return counts;
     },
+    /** Gaps (ms) between consecutive requests for the same feed, for requests in [from, to]. */
+    gapsBetween(from, to) {
+      const gaps = [];
+      for (const times of requests.values()) {
+        const inWindow = times.filter((t) => t >= from && t <= to);
+        for (let i = 1; i < inWindow.length; i++) gaps.push(inWindow[i] - inWindow[i - 1]);
+      }
+      return gaps;
+    },
     reset() {
       requests = new Map();
     },
