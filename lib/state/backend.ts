@@ -38,6 +38,22 @@ function upstashBackend(config: Extract<StateConfig, { kind: 'upstash' }>): Stat
  * @upstash/ratelimit speaks Upstash's `eval(script, keys, args)` shape; ioredis wants
  * `eval(script, numKeys, ...keys, ...args)`. No published adapter exists, hence these few lines.
  */
+export function ioredisScripting(client: IORedis): ScriptingRedis {
+  const scripts = new Map<string, string>();
+  return {
+    eval: (script, keys, args) => {
+      const portable = portableScript(script);
+      if (portable !== script) scripts.set(sha1(script), sha1(portable));
+      return client.eval(portable, keys.length, ...keys, ...args) as Promise<never>;
+    },
+    // After the first NOSCRIPT → eval round, the library's hash maps onto the portable script's.
+    evalsha: (hash, keys, args) => client.evalsha(scripts.get(hash) ?? hash, keys.length, ...keys, ...args) as Promise<never>,
+    get: (key) => client.get(key) as Promise<never>,
+    set: (key, value) => client.set(key, value),
+  };
+}
+
+/** REDIS_URL through ioredis, tuned to fail fast (the guard fails open). */
 function ioredisBackend(config: Extract<StateConfig, { kind: 'redis' }>): StateBackend {
   const client = new IORedis(config.url, {
     // Commands issued while reconnecting wait briefly, then fail after one retry rather than queueing
@@ -50,21 +66,9 @@ function ioredisBackend(config: Extract<StateConfig, { kind: 'redis' }>): StateB
   });
   // Without a listener an unreachable Redis would emit an unhandled 'error' and kill the process.
   client.on('error', (error) => reportStoreFailure('redis', 'connection', error));
-  const scripts = new Map<string, string>();
-  const redis: ScriptingRedis = {
-    eval: (script, keys, args) => {
-      const portable = portableScript(script);
-      if (portable !== script) scripts.set(sha1(script), sha1(portable));
-      return client.eval(portable, keys.length, ...keys, ...args) as Promise<never>;
-    },
-    // After the first NOSCRIPT → eval round, the library's hash maps onto the portable script's.
-    evalsha: (hash, keys, args) => client.evalsha(scripts.get(hash) ?? hash, keys.length, ...keys, ...args) as Promise<never>,
-    get: (key) => client.get(key) as Promise<never>,
-    set: (key, value) => client.set(key, value),
-  };
   return {
     kind: 'redis',
-    redis,
+    redis: ioredisScripting(client),
     close: async () => {
       client.disconnect();
     },

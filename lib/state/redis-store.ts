@@ -26,14 +26,15 @@ if count >= cap then
   redis.call('ZREM', key, victim)
 end
 redis.call('ZADD', key, now + lease, ARGV[4])
-redis.call('PEXPIRE', key, lease)
+-- The set lives as long as its longest lease (never shortened by a shorter one).
+if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
 return {1, count}
 `;
 
 /** XX: a lease that expired or was taken over is not brought back. */
 const REFRESH = `
 local n = redis.call('ZADD', KEYS[1], 'XX', 'CH', tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if n > 0 and redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n
 `;
 
