@@ -159,6 +159,8 @@ function deliveredFrom(cursor: StreamCursor, feedKeys: string[]): Delivered {
 }
 
 function floorFrom(shared: SharedMarks, feedKeys: string[]): Floor | undefined {
+  // Marks are positional: an id from an instance configured with other feeds cannot be mapped.
+  if (shared.marks.length !== feedKeys.length) return undefined;
   const byFeed = new Map<string, number>();
   shared.marks.forEach((n, i) => {
     if (n !== undefined && feedKeys[i] !== undefined) byFeed.set(feedKeys[i], n);
