@@ -8,7 +8,7 @@
  *   npm run bench -- --smoke       N = 50, no leak check; exits 1 if any stream failed or lost an event (CI)
  *   options: --reps=K  --ns=100,1000  --servers=baseline,reference,app  --no-build
  *            --leak=CYCLESxSTREAMS  --no-leak  --leak-only
- *            --profile   (the app writes a V8 CPU profile per run to bench/.tmp/profiles)
+ *            --hold=SECONDS (default 10)  --profile (the app writes a V8 CPU profile per run to bench/.tmp/profiles)
  *
  * Everything it measures it starts itself: a local RSS feed server (in this process), each server
  * under test (its own process, fresh for every measurement), and the load client (its own
@@ -51,7 +51,7 @@ function leakOption() {
   return match ? { cycles: Number(match[1]), streams: Number(match[2]) } : null;
 }
 /** Only the default full run refreshes docs/benchmarks.md; narrowed runs are labelled as such. */
-const partial = ['ns', 'servers', 'leak'].some((o) => option(o)) || flag('leak-only') || flag('no-leak');
+const partial = ['ns', 'servers', 'leak', 'hold'].some((o) => option(o)) || flag('leak-only') || flag('no-leak');
 const config = {
   mode: `${smoke ? 'smoke' : quick ? 'quick' : 'full'}${partial ? ' (partial)' : ''}`,
   ns: option('ns')?.split(',').map(Number) ?? (smoke ? [50] : quick ? [100, 1000] : [100, 1000, 5000, 10_000]),
@@ -68,7 +68,7 @@ const config = {
   concurrency: 100,
   settleMs: 1000,
   /** Two periods: every held stream is due two scheduled news events in the window. */
-  holdMs: 10_000,
+  holdMs: Number(option('hold') ?? 10) * 1000,
   /** A due event not arrived this long after its tick counts as missing. */
   graceMs: 2000,
   singleStreams: smoke ? 20 : quick ? 50 : 200,
