@@ -249,8 +249,9 @@ export class FeedPoller {
     if (state && Math.max(state.attemptAt + period, state.backoffUntil) > now + 50) return changed;
 
     // Keep the lease alive while the fetch runs (it may outlast the period); if this process dies
-    // the lease lapses within one period and another instance takes over.
-    const keepAlive = setInterval(() => void shared.extendLease(key, period).catch(() => {}), Math.max(250, period / 2));
+    // the lease lapses within one period and another instance takes over. Refreshed four times per
+    // period so a busy event loop or a slow round trip does not let it lapse mid-fetch.
+    const keepAlive = setInterval(() => void shared.extendLease(key, period).catch(() => {}), Math.max(50, period / 4));
     let outcome: LoadOutcome;
     try {
       outcome = await observeFeedFetch(this.spec, () => loadFeed(this.spec, state?.validators ?? {}, signal));

@@ -28,6 +28,7 @@ export interface RedisLink {
   failed(operation: string, error: unknown): void;
   succeeded(): void;
   readonly degraded: boolean;
+  close(): Promise<void>;
 }
 
 /** One Redis round trip may take this long before the feed falls back to polling locally. */
@@ -110,6 +111,11 @@ class IORedisLink extends BaseLink implements RedisLink {
     await withTimeout(this.client.publish(channel, message));
   }
 
+  async close(): Promise<void> {
+    this.client.disconnect();
+    this.subscriber?.disconnect();
+  }
+
   subscribe(channel: string, onMessage: (message: string) => void): boolean {
     if (!this.subscriber) {
       // A connection in subscriber mode can do nothing else, hence a second one. It reconnects and
@@ -165,9 +171,12 @@ class UpstashLink extends BaseLink implements RedisLink {
   subscribe(): boolean {
     return false;
   }
+
+  async close(): Promise<void> {}
 }
 
-function createLink(config: StateConfig): RedisLink | undefined {
+/** A new link for `config` (exported for tests that play several instances in one process). */
+export function createLink(config: StateConfig): RedisLink | undefined {
   if (config.kind === 'redis') return new IORedisLink(config.url);
   if (config.kind === 'upstash') return new UpstashLink(config.url, config.token);
   return undefined;
