@@ -7,6 +7,11 @@ import { tracingConfigured } from '@/lib/observability/tracing-config';
  * standard OTEL_* variables, which @vercel/otel reads itself.
  */
 export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    // An open API (no MCP_API_KEYS) or invalid guard settings are reported at start, not at the first request.
+    const { reportGuardConfig } = await import('@/lib/guard/guard-request');
+    reportGuardConfig();
+  }
   if (!tracingConfigured()) return;
   const { registerOTel } = await import('@vercel/otel');
   registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME || 'market-pulse' });

@@ -113,7 +113,18 @@ function warnIfOpen(env: GuardEnv): void {
   }
 }
 
-function misconfigured(problems: string[]): Response {
+/** Called at server start (instrumentation.ts) so an open or broken guard is reported before the first request. */
+export function reportGuardConfig(): void {
+  const settings = guardEnv();
+  if (settings.ok) warnIfOpen(settings.env);
+  else logMisconfigured(settings.problems);
+}
+
+function logMisconfigured(problems: string[]): void {
   if (once('misconfigured')) log.error('guard.config_invalid', { problems, action: 'refusing API requests until fixed' });
+}
+
+function misconfigured(problems: string[]): Response {
+  logMisconfigured(problems);
   return jsonRpcErrorResponse(500, JsonRpcCode.internalError, 'Server misconfigured: the API guard settings are invalid (see server logs)');
 }
