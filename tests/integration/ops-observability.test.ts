@@ -115,10 +115,8 @@ describe('operator endpoints with API keys configured', () => {
     expect((await fetch(`${app.url}/api/health?detail=yes`, { headers: auth })).status).toBe(400);
   });
 
-  // Known gap: the middleware guard (lib/guard/guard-request.ts) answers these 401s itself without
-  // a log line or a count. Flips to passing (remove `.fails`) once it calls reportRefusal() from
-  // lib/observability/guard-events.ts.
-  it.fails('logs every API-key refusal as guard.refused at info and counts it by reason', async () => {
+  // The middleware answers these 401s itself; operators still need the line and the count.
+  it('logs every API-key refusal as guard.refused at info and counts it by reason', async () => {
     const refusalsBefore = sumOf(await scrape(), 'market_pulse_guard_refusals_total', { reason: 'api-key' });
     const linesBefore = logLines().filter((l) => l.event === 'guard.refused' && l.reason === 'api-key').length;
     for (const path of ['/api/health?detail=1', '/api/metrics']) {
@@ -141,9 +139,7 @@ describe('operator endpoints with API keys configured', () => {
     expect(app.output()).not.toContain(UPSTASH_TOKEN);
   });
 
-  // Known gap: lib/state/store-failures.ts logs store failures but does not count them. Flips once
-  // reportStoreFailure() calls recordRedisError() from lib/observability/metrics.ts.
-  it.fails('counts shared-store failures in market_pulse_redis_errors_total', async () => {
+  it('counts shared-store failures in market_pulse_redis_errors_total', async () => {
     expect(sumOf(await scrape(), 'market_pulse_redis_errors_total')).toBeGreaterThanOrEqual(1);
   });
 });
