@@ -210,7 +210,7 @@ async function measure(kind, n, rep, feeds, withSingle) {
     );
     log(`${kind} N=${n} rep ${rep + 1}: open ${Math.round(run.open.streamsPerSecond)}/s, first event p99 ${run.open.firstEventMs.p99?.toFixed(1)} ms, ` +
       `${run.memory.perStreamKiB} KiB/stream, CPU ${run.cpuPercent} %, lateness p99 ${run.delivery.latenessMs.p99?.toFixed(1)} ms, ` +
-      `missing ${run.delivery.eventsMissing}/${run.delivery.eventsDue}, to zero ${run.disconnect.toZeroMs} ms`);
+      `missing ${run.delivery.eventsMissing}/${run.delivery.eventsDue} (+${run.delivery.extraEvents} extra), to zero ${run.disconnect.toZeroMs} ms`);
     return run;
   } catch (error) {
     await server.stop();

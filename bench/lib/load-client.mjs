@@ -136,26 +136,37 @@ class StreamProbe {
   }
 
   /**
-   * Ticks startedAt + k·interval whose time lies in [from, to]: the news events this stream was
-   * due during the window. The first news event answers "as soon as the first fetch completes", so
-   * ticks are counted from the one after it; the i-th later event belongs to the i-th tick.
+   * The news events this stream was due in [from, to]: ticks startedAt + k·interval after the first
+   * news event (which answers "as soon as the first fetch completes"). Each later arrival belongs to
+   * its nearest tick; a tick with no arrival is missing, a second arrival at one tick is an extra
+   * event (the schedule promises one per interval). An event more than half an interval late lands
+   * on the next tick and shows as missing, which at that lateness it effectively is.
    */
   scheduled(from, to) {
-    if (!this.startedAt || !this.firstNewsAt) return { due: 0, lateness: [], missing: 0 };
+    const none = { due: 0, lateness: [], missing: 0, extra: 0 };
+    if (!this.startedAt || !this.firstNewsAt) return none;
     const k0 = Math.floor((this.firstNewsAt - this.startedAt) / this.interval) + 1;
-    const lateness = [];
-    let due = 0;
-    let missing = 0;
+    const byTick = new Map();
+    for (const arrived of this.news) {
+      const k = Math.max(k0, Math.round((arrived - this.startedAt) / this.interval));
+      const list = byTick.get(k);
+      if (list) list.push(arrived);
+      else byTick.set(k, [arrived]);
+    }
+    const result = { ...none, lateness: [] };
     for (let k = k0; ; k++) {
       const tick = this.startedAt + k * this.interval;
       if (tick > to || tick >= this.startedAt + this.duration) break;
       if (tick < from) continue;
-      due += 1;
-      const arrived = this.news[k - k0];
-      if (arrived === undefined) missing += 1;
-      else lateness.push(arrived - tick);
+      result.due += 1;
+      const arrivals = byTick.get(k);
+      if (!arrivals) result.missing += 1;
+      else {
+        result.lateness.push(arrivals[0] - tick);
+        result.extra += arrivals.length - 1;
+      }
     }
-    return { due, lateness, missing };
+    return result;
   }
 }
 
@@ -214,10 +225,14 @@ function report({ from, to }) {
   let due = 0;
   let missing = 0;
   let streamsMissing = 0;
+  let extra = 0;
+  let streamsWithExtra = 0;
   for (const stream of streams) {
     const s = stream.scheduled(from, to);
     due += s.due;
     missing += s.missing;
+    extra += s.extra;
+    if (s.extra > 0) streamsWithExtra += 1;
     if (s.missing > 0) streamsMissing += 1;
     for (const value of s.lateness) lateness.push(value);
   }
@@ -227,6 +242,8 @@ function report({ from, to }) {
     eventsDue: due,
     eventsMissing: missing,
     streamsMissingEvents: streamsMissing,
+    extraEvents: extra,
+    streamsWithExtraEvents: streamsWithExtra,
     streamsWithNoLaterNews: streams.filter((s) => s.news.length === 0).length,
     latenessMs: summarize(lateness),
   };
