@@ -170,12 +170,16 @@ async function measure(kind, n, rep, feeds, withSingle) {
     const gaps = feeds.gapsBetween(...fetchWindow);
     // GC and snapshot only after the lateness window: a forced full GC pauses the server.
     const heapHolding = await server.probeHeap(30_000);
+    // RSS right after that full GC: without the garbage awaiting collection, which grows with how
+    // much a server allocates per event rather than with what it keeps per stream.
+    const rssAfterGc = rssBytes(server.pid);
 
     const rssHolding = median(samples);
     run.memory = {
       rssBeforeMiB: mib(rssBefore),
       rssHoldingMiB: mib(rssHolding),
       perStreamKiB: kib((rssHolding - rssBefore) / n),
+      perStreamAfterGcKiB: kib((rssAfterGc - rssBefore) / n),
       heapUsedBeforeMiB: heapBefore ? mib(heapBefore.heapUsed) : null,
       heapUsedHoldingMiB: heapHolding ? mib(heapHolding.heapUsed) : null,
       heapPerStreamKiB: heapBefore && heapHolding ? kib((heapHolding.heapUsed - heapBefore.heapUsed) / n) : null,
