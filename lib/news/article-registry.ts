@@ -16,7 +16,10 @@ const MAX_ENTRIES = 50_000;
 
 export class ArticleRegistry {
   private counter = 0;
+  /** Per (feed, item id), least recently seen first: an item still in its feed is touched every poll. */
   private readonly entries = new Map<string, Entry>();
+  /** Per canonical link: a story that moves to another feed keeps the number it was delivered under. */
+  private readonly byUrl = new Map<string, Entry>();
 
   /** The highest seq handed out so far: every article already in a feed has seq at or below it. */
   get cursor(): number {
@@ -29,13 +32,10 @@ export class ArticleRegistry {
    */
   sequence(feedKey: string, article: Article, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
     const key = `${feedKey}\n${article.id}`;
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now };
-      this.entries.set(key, entry);
-      // Maps iterate in insertion order: the first key is the oldest.
-      if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    }
+    const url = article.url.toLowerCase();
+    const entry = this.entries.get(key) ?? this.byUrl.get(url) ?? { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now };
+    touch(this.entries, key, entry);
+    touch(this.byUrl, url, entry);
     const firstSeenAt = shared?.firstSeenAt ?? entry.firstSeenAt;
     const withTime: Article = article.publishedAt ? article : { ...article, firstSeenAt: new Date(firstSeenAt).toISOString() };
     const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : firstSeenAt;
@@ -43,6 +43,13 @@ export class ArticleRegistry {
     if (shared) sequenced.copies = [{ feed: shared.feed, epoch: shared.epoch, n: shared.n }];
     return sequenced;
   }
+}
+
+/** Moves `key` to the most recently used end (Maps iterate in insertion order) and bounds the map. */
+function touch(map: Map<string, Entry>, key: string, entry: Entry): void {
+  map.delete(key);
+  map.set(key, entry);
+  if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as string);
 }
 
 /** Keys under which two feeds' copies of one story are recognised as duplicates. */

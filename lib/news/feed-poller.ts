@@ -64,6 +64,7 @@ export class FeedPoller {
   private inFlight?: AbortController;
   private unwatch?: () => void;
   private readonly attemptListeners = new Set<() => void>();
+  private completedPolls = 0;
   idleSince = Date.now();
 
   constructor(
@@ -80,6 +81,17 @@ export class FeedPoller {
 
   get attempted(): boolean {
     return this.round.attemptAt > 0;
+  }
+
+  /** Rounds completed so far; lets a caller wait for the next one. */
+  get polls(): number {
+    return this.completedPolls;
+  }
+
+  /** What this poller holds is older than one period (it sat idle with no subscriber): a round is due now. */
+  get overdue(): boolean {
+    const r = this.round;
+    return r.attemptAt > 0 && Math.max(r.attemptAt + this.period(), r.backoffUntil, this.notBefore) <= Date.now();
   }
 
   /** The last round failed: its message is shown to streams as a warning. */
@@ -179,14 +191,22 @@ export class FeedPoller {
     }
     // Aborted: the last subscriber left mid-fetch, nothing to record. One may have arrived since,
     // while this fetch was settling; reschedule() skipped it then, so it must be polled now.
-    if (changed && !controller.signal.aborted) this.changed();
+    if (!controller.signal.aborted) {
+      this.completedPolls++;
+      if (changed) this.changed();
+      else this.notifyAttempt();
+    }
     this.reschedule();
   }
 
   private changed(): void {
     this.version++;
-    for (const listener of [...this.attemptListeners]) listener();
+    this.notifyAttempt();
     this.onChange();
+  }
+
+  private notifyAttempt(): void {
+    for (const listener of [...this.attemptListeners]) listener();
   }
 
   /** One round without Redis: fetch, number articles in this process. */

@@ -74,7 +74,7 @@ export class NewsHub {
   private snapshot(symbol: string, pollers: FeedPoller[]): NewsSnapshot {
     const cached = this.snapshots.get(symbol);
     if (cached && cached.version === this.version) return cached.snapshot;
-    const articles = mergeDuplicates(pollers.flatMap((p) => p.articles));
+    const articles = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
     const warnings = pollers.flatMap((p) => (p.warning ? [{ source: p.spec.source, error: p.warning }] : []));
     const lastFetch = Math.max(0, ...pollers.map((p) => p.lastAttemptAt));
     const fetchedAt = new Date(lastFetch || Date.now()).toISOString();
@@ -99,34 +99,61 @@ export class NewsHub {
   }
 }
 
+interface Story {
+  item: SequencedArticle;
+  feeds: Set<string>;
+  keys: Set<string>;
+}
+
 /**
  * One entry per story: the copy seen first keeps its seq (so a later copy in another feed is not
  * "new"), and a story carried by a per-symbol feed counts as about the symbol. Newest first.
+ * Equal titles merge only across feeds: within one feed they are distinct items (SEC EDGAR titles
+ * every filing by its form, so each Form 4 of a company has the same title).
  */
-function mergeDuplicates(items: SequencedArticle[]): SequencedArticle[] {
-  const byKey = new Map<string, SequencedArticle>();
-  const stories = new Set<SequencedArticle>();
-  for (const item of items) {
-    const keys = storyKeys(item.article);
-    const seen = keys.map((k) => byKey.get(k)).find(Boolean);
-    let story = item;
-    if (seen) {
-      stories.delete(seen);
-      const symbolScoped = seen.article.scope === 'symbol' ? seen : item.article.scope === 'symbol' ? item : seen;
-      const copies = seen.copies || item.copies ? [...(seen.copies ?? []), ...(item.copies ?? [])] : undefined;
-      story = { ...symbolScoped, seq: Math.min(seen.seq, item.seq), ...(copies ? { copies } : {}) };
+function mergeDuplicates(items: Array<{ feed: string; item: SequencedArticle }>): SequencedArticle[] {
+  const byKey = new Map<string, Story>();
+  const stories = new Set<Story>();
+  for (const { feed, item } of items) {
+    let story: Story = { item, feeds: new Set([feed]), keys: new Set(storyKeys(item.article)) };
+    const absorbed = new Set<Story>();
+    for (const key of [...story.keys]) {
+      const match = byKey.get(key);
+      if (!match || absorbed.has(match) || (key.startsWith('t:') && match.feeds.has(feed))) continue;
+      absorbed.add(match);
+      stories.delete(match);
+      story = combine(match, story);
     }
     stories.add(story);
-    for (const k of [...keys, ...(seen ? storyKeys(seen.article) : [])]) byKey.set(k, story);
+    // Every key of every absorbed copy now leads to the combined story, never to a superseded one.
+    for (const key of story.keys) byKey.set(key, story);
   }
-  return [...stories].sort((a, b) => b.sortTime - a.sortTime || b.seq - a.seq);
+  return [...stories].map((s) => s.item).sort((a, b) => b.sortTime - a.sortTime || b.seq - a.seq);
 }
 
+function combine(earlier: Story, later: Story): Story {
+  const a = earlier.item;
+  const b = later.item;
+  const symbolScoped = a.article.scope === 'symbol' ? a : b.article.scope === 'symbol' ? b : a;
+  const copies = a.copies || b.copies ? [...(a.copies ?? []), ...(b.copies ?? [])] : undefined;
+  return {
+    item: { ...symbolScoped, seq: Math.min(a.seq, b.seq), ...(copies ? { copies } : {}) },
+    feeds: new Set([...earlier.feeds, ...later.feeds]),
+    keys: new Set([...earlier.keys, ...later.keys]),
+  };
+}
+
+/**
+ * Every feed tried once, and feeds that sat idle past their period (no subscriber kept them
+ * polling) tried again: otherwise a snapshot after a quiet spell would serve old news.
+ */
 function waitForAll(pollers: FeedPoller[], signal: AbortSignal, timeoutMs: number): Promise<void> {
-  if (pollers.every((p) => p.attempted) || signal.aborted) return Promise.resolve();
+  const stale = new Map(pollers.filter((p) => p.overdue).map((p) => [p, p.polls] as const));
+  const fresh = () => pollers.every((p) => p.attempted && (stale.get(p) ?? -1) < p.polls);
+  if (fresh() || signal.aborted) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const check = () => {
-      if (pollers.every((p) => p.attempted)) done();
+      if (fresh()) done();
     };
     const stopListening = pollers.map((p) => p.onAttempt(check));
     const done = () => {

@@ -243,12 +243,10 @@ describe('streamMarketNews', () => {
 });
 
 describe('streamMarketNews: delivery edge cases', () => {
-  // A stream remembers only the highest seq it passed; seqs are per (feed, item id). When a story
-  // leaves the feed that delivered it and later shows up in another feed (same canonical URL, so the
-  // hub treats it as the same story), its new copy gets a fresh seq and is sent again, although the
-  // contract says later news events carry only articles not yet sent on this stream. Not concurrent:
-  // it changes the shared market feed.
-  it.fails('a delivered story that moves to another feed is not sent again', async () => {
+  // A stream remembers only the highest seq it passed. A story that leaves the feed that delivered it
+  // and later shows up in another feed (same canonical URL) must keep its number, or it is sent again.
+  // Not concurrent: it changes the shared market feed.
+  it('a delivered story that moves to another feed is not sent again', async () => {
     const marketBase = items('mkt', 3, 3 * 24 * 60);
     const story = { title: 'RSF agrees to be acquired by a larger rival', link: 'https://news.example/rsf/deal', published: ago(2 * 24 * 60) };
     feeds.set('/sym/RSF.xml', rssFeed('RSF', [{ id: 'yahoo-rsf-deal', ...story }]));
@@ -294,7 +292,7 @@ describe('getMarketNews', () => {
   // timer fires. So once no stream is running, GET /api/news and get_market_news keep serving what
   // was fetched when the last subscriber left, without ever fetching again, until the idle poller
   // is swept (news-hub.ts IDLE_POLLER_TTL_MS, 15 min).
-  it.fails('a later snapshot reflects the feed as it is now, not as it was at the previous call', async () => {
+  it('a later snapshot reflects the feed as it is now, not as it was at the previous call', async () => {
     const path = '/sym/GMF.xml';
     feeds.set(path, rssFeed('GMF', items('gmf', 2, 5)));
     expect((await tool.getMarketNews({ symbol: 'GMF', limit: 10 })).articles.map((a) => a.id)).toContain('gmf-0');
