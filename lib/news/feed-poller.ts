@@ -83,6 +83,10 @@ export class FeedPoller {
     return this.round.attemptAt > 0;
   }
 
+  get subscribers(): number {
+    return this.subscriberCount;
+  }
+
   /** Rounds completed so far; lets a caller wait for the next one. */
   get polls(): number {
     return this.completedPolls;

@@ -93,7 +93,7 @@ export class NewsHub {
   private sweepIdle(): void {
     const cutoff = Date.now() - IDLE_POLLER_TTL_MS;
     for (const [key, poller] of this.pollers) {
-      if (poller.health().subscribers === 0 && poller.idleSince < cutoff) this.pollers.delete(key);
+      if (poller.subscribers === 0 && poller.idleSince < cutoff) this.pollers.delete(key);
     }
     if (this.snapshots.size > 1000) this.snapshots.clear();
   }

@@ -5,7 +5,7 @@ import { queryObject } from '@/lib/http/query';
 import { sseResponse } from '@/lib/http/sse-response';
 import { streamMarketNews } from '@/lib/mcp/news-tool';
 import { decodeCursor } from '@/lib/mcp/stream-cursor';
-import { describeIssues, streamParamsSchema } from '@/lib/mcp/stream-params';
+import { describeIssues, streamQuerySchema } from '@/lib/mcp/stream-params';
 import { requestIdOf } from '@/lib/observability/request-id';
 import { observeStream } from '@/lib/observability/stream-observer';
 import { trackStream } from '@/lib/streams/active-streams';
@@ -20,7 +20,7 @@ export const maxDuration = 300;
 /** GET /api/mcp/stream-news — live news as Server-Sent Events of JSON-RPC messages (contract §1). */
 export async function GET(request: Request): Promise<Response> {
   const url = new URL(request.url);
-  const parsed = streamParamsSchema().strict().safeParse(queryObject(url, ['lastEventId']));
+  const parsed = streamQuerySchema().safeParse(queryObject(url, ['lastEventId']));
   if (!parsed.success) {
     const { message, fields } = describeIssues(parsed.error);
     return jsonRpcErrorResponse(400, JsonRpcCode.invalidParams, message, { fields });
