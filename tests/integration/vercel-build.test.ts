@@ -57,7 +57,7 @@ describe('vercel build', () => {
     expect(config.runtime).toMatch(/^nodejs/);
   });
 
-  it.skipIf(!existsSync(path.join(repoRoot, 'app/api/mcp/route.ts')))('deploys the MCP endpoint as a streaming Node.js function', () => {
+  it('deploys the MCP endpoint as a streaming Node.js function', () => {
     const config = vcConfig('api/mcp');
     expect(config.runtime).toMatch(/^nodejs/);
     expect(config.supportsResponseStreaming).toBe(true);
