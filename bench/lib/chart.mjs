@@ -5,7 +5,7 @@
 import { SERVER_KINDS, SERVER_LABELS } from './server-process.mjs';
 
 const COLORS = { baseline: '#2b7a3d', reference: '#1f5fbf', app: '#c2410c' };
-const PANEL = { width: 440, height: 300, left: 64, right: 16, top: 40, bottom: 52 };
+const PANEL = { width: 440, height: 300, left: 64, right: 30, top: 40, bottom: 52 };
 
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
