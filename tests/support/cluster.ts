@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Article } from '@/lib/news/types';
 import { startApp, type AppServer } from './app-server';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from './feed-server';
 import { startRedis, type RedisServer } from './redis-server';
@@ -81,17 +82,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
 }
 
-/** An Article as it appears in a news event. */
-export interface WireArticle {
-  id: string;
-  title: string;
-  url: string;
-  source: string;
-  publishedAt?: string;
-  firstSeenAt?: string;
-  scope: string;
-}
-
 interface ProgressMessage {
   params?: { progress: number; message: string };
   result?: { isError: boolean };
@@ -101,7 +91,7 @@ interface ProgressMessage {
 export function streamView(events: readonly SseEvent[]) {
   const messages = events.filter((e) => e.data !== undefined).map((e) => ({ id: e.id, msg: JSON.parse(e.data!) as ProgressMessage }));
   const bodies = messages.map((m) => (m.msg.params ? (JSON.parse(m.msg.params.message) as Record<string, unknown>) : undefined));
-  const news = bodies.filter((b): b is { news: { articles: WireArticle[] }; warnings?: Array<{ source: string; error: string }> } & Record<string, unknown> => !!b && 'news' in b);
+  const news = bodies.filter((b): b is { news: { articles: Article[] }; warnings?: Array<{ source: string; error: string }> } & Record<string, unknown> => !!b && 'news' in b);
   return {
     /** Article ids in the order received, repeats included. */
     articleIds: news.flatMap((b) => b.news.articles.map((a) => a.id)),
