@@ -74,22 +74,12 @@ export async function admitStream(request: Request, endpoint: StreamEndpoint): P
       headers['RateLimit-Reset'] = String(resetSeconds);
       headers['RateLimit-Policy'] = `${ratePerMinute};w=60`;
       if (!decision.value.success) {
-        reportRefusal({
-          requestId: requestIdOf(request),
-          endpoint,
+        return refuse(request, endpoint, client, headers, {
           reason: 'rate-limit',
-          status: 429,
           retryAfterSeconds: resetSeconds,
           limit: `${ratePerMinute} per minute`,
-          clientKind: kindOf(client),
-        });
-        return {
-          ok: false,
-          status: 429,
           message: `Too many stream starts: at most ${ratePerMinute} per minute per client; retry after ${resetSeconds} s`,
-          retryAfterSeconds: resetSeconds,
-          headers,
-        };
+        });
       }
     }
   }
@@ -100,24 +90,27 @@ export async function admitStream(request: Request, endpoint: StreamEndpoint): P
     store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs: SLOT_LEASE_MS, takeoverPrefix }),
   );
   if (slot.ok && !slot.value.ok) {
-    reportRefusal({
-      requestId: requestIdOf(request),
-      endpoint,
+    return refuse(request, endpoint, client, headers, {
       reason: 'concurrency',
-      status: 429,
       retryAfterSeconds: CAP_RETRY_SECONDS,
       limit: `${maxStreamsPerClient} open streams`,
-      clientKind: kindOf(client),
-    });
-    return {
-      ok: false,
-      status: 429,
       message: `Too many open streams: at most ${maxStreamsPerClient} at once per client; close one or retry after ${CAP_RETRY_SECONDS} s`,
-      retryAfterSeconds: CAP_RETRY_SECONDS,
-      headers,
-    };
+    });
   }
   return admitted(() => member, (m) => (member = m), client, headers, true);
+}
+
+/** A 429: reported (log and metric, never the key) and answered the same way for either limit. */
+function refuse(
+  request: Request,
+  endpoint: StreamEndpoint,
+  client: string,
+  headers: Record<string, string>,
+  refusal: { reason: 'rate-limit' | 'concurrency'; retryAfterSeconds: number; limit: string; message: string },
+): Admission {
+  const { reason, retryAfterSeconds, limit, message } = refusal;
+  reportRefusal({ requestId: requestIdOf(request), endpoint, reason, status: 429, retryAfterSeconds, limit, clientKind: kindOf(client) });
+  return { ok: false, status: 429, message, retryAfterSeconds, headers };
 }
 
 function admitted(
