@@ -3,12 +3,12 @@ import { formatSseEvent } from '@/lib/http/sse-format';
 import { SSE_HEADERS, sseResponse } from '@/lib/http/sse-response';
 import { sleepUntil } from '@/lib/mcp/news-tool';
 import type { StreamEvent } from '@/lib/mcp/stream-events';
+import { sleep } from '../support/wait';
 
 const base = { cursor: 'v1.abcdefgh.1.2.1.abcd.0', timestamp: '2026-11-25T14:00:00.000Z' };
 const connected: StreamEvent = { type: 'connected', streamId: 'tok', symbol: 'TSLA', endsAt: base.timestamp, resumed: false, demo: false, progress: 0, ...base };
 const newsAt = (progress: number): StreamEvent => ({ type: 'news', symbol: 'TSLA', articles: [], warnings: [], progress, ...base });
 const complete: StreamEvent = { type: 'complete', delivered: 0, progress: 1, ...base };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readAll(res: Response): Promise<string> {
   return new TextDecoder().decode(await res.arrayBuffer());

@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchFeed, parseRetryAfter, type FetchOptions } from '@/lib/news/fetch-feed';
 import { rssFeed, startFeedServer, type FeedServer } from '../support/feed-server';
+import { waitFor } from '../support/wait';
 
 const options: FetchOptions = { timeoutMs: 3000, maxBytes: 1024 * 1024, userAgent: 'market-pulse-test/1.0 (+mailto:ops@example.com)' };
 const body = rssFeed('Test feed', [{ id: 'a', title: 'A headline', link: 'https://example.com/a', published: new Date('2025-11-25T10:00:00Z') }]);
@@ -38,14 +39,6 @@ async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) =>
   };
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return check();
-}
 
 let feeds: FeedServer;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { NewsHub as NewsHubClass } from '@/lib/news/news-hub';
 import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
+import { sleep } from '../support/wait';
 
 /**
  * NewsHub with NEWS_FEEDS pointing at a local feed server: a per-symbol feed and a market feed.
@@ -26,7 +27,6 @@ afterAll(async () => {
 });
 
 const MARKET = '/market-wide.xml';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A signal that never aborts (a fresh one per wait, as every stream has its own). */
 const never = () => new AbortController().signal;
 const at = (minute: number) => new Date(Date.UTC(2025, 10, 25, 10, minute));

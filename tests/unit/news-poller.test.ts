@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import type { FeedPoller as FeedPollerClass } from '@/lib/news/feed-poller';
 import type { FeedSpec } from '@/lib/news/feeds';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
+import { sleep, waitFor } from '../support/wait';
 
 /**
  * FeedPoller against a real local feed server. Env is set before the modules load (env() caches),
@@ -25,15 +26,6 @@ afterAll(async () => {
   await feeds.close();
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await sleep(20);
-  }
-  return check();
-}
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 let n = 0;

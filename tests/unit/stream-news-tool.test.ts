@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '@/lib/mcp/stream-events';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
+import { sleep } from '../support/wait';
 
 /**
  * streamMarketNews, the typed event sequence behind both the SSE route and the MCP tool, against a
@@ -39,7 +40,6 @@ afterAll(async () => {
 });
 
 type Received = { event: StreamEvent; at: number };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a stream to its end, recording when each event arrived. */
 async function collect(gen: AsyncGenerator<StreamEvent>, onEvent?: (r: Received, all: Received[]) => void | Promise<void>) {

@@ -4,6 +4,7 @@ import type { FeedSpec } from '@/lib/news/feeds';
 import type { RedisLink } from '@/lib/news/shared/redis-link';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
 import { startRedis, type RedisServer } from '@/tests/support/redis-server';
+import { sleep, waitFor } from '@/tests/support/wait';
 
 /**
  * Shared polling with two "instances" in one process: two FeedPollers, each with its own article
@@ -34,15 +35,6 @@ afterAll(async () => {
   await Promise.all([redis?.stop(), feeds?.close()]);
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await sleep(20);
-  }
-  return check();
-}
 const item = (i: number): FeedItem => ({ id: `id-${i}`, title: `Shared headline number ${i}`, link: `https://news.example/${i}`, published: new Date(Date.UTC(2025, 10, 25, 10, i)) });
 
 let n = 0;
