@@ -1,22 +1,10 @@
 import { z } from 'zod';
-import type { Article, FeedWarning } from '@/lib/news/types';
+import { articleSchema, feedWarningSchema, type Article, type FeedWarning } from '@/lib/contract/article';
 
-/**
- * Articles come from third-party feeds via the server; the browser re-checks the shape and only
- * ever links to http(s) URLs so a hostile feed cannot plant a `javascript:` link.
+/*
+ * Articles come from third-party feeds via the server; the browser re-checks their shape with the
+ * contract's schema, which only admits http(s) links, so a hostile feed cannot plant a `javascript:` link.
  */
-export const articleSchema = z.object({
-  id: z.string().min(1),
-  title: z.string(),
-  url: z.string().refine((u) => /^https?:\/\//i.test(u), 'not an http(s) URL'),
-  source: z.string(),
-  publishedAt: z.string().optional(),
-  firstSeenAt: z.string().optional(),
-  scope: z.enum(['symbol', 'market']),
-  summary: z.string().catch(''),
-});
-
-export const warningSchema = z.object({ source: z.string(), error: z.string() });
 
 /** Keeps the valid articles of a batch; one malformed item must not discard its siblings. */
 export function validArticles(items: unknown): Article[] {
@@ -30,7 +18,7 @@ export function validArticles(items: unknown): Article[] {
 }
 
 export function validWarnings(items: unknown): FeedWarning[] {
-  const parsed = z.array(warningSchema).safeParse(items ?? []);
+  const parsed = z.array(feedWarningSchema).safeParse(items ?? []);
   return parsed.success ? parsed.data : [];
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SYMBOL_PATTERN } from './symbol';
+import { SYMBOL_PATTERN } from '@/lib/contract/symbols';
 
 export const RECENT_KEY = 'market-pulse.recent-symbols';
 export const MAX_RECENT = 8;

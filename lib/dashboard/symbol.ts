@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_SYMBOL, SYMBOL_PATTERN } from '@/lib/contract/symbols';
 
-/** Mirrors the contract's `symbol` rule (API_CONTRACT.md §1) so bad input is refused before any request. */
-export const SYMBOL_PATTERN = /^\^?[A-Z0-9][A-Z0-9.=-]{0,11}$/;
-export const DEFAULT_SYMBOL = 'TSLA';
+export { DEFAULT_SYMBOL };
 
+/** The contract's `symbol` rule, with a message for people, so bad input is refused before any request. */
 export const symbolInputSchema = z
   .string()
   .trim()

@@ -1,25 +1,6 @@
-/** An article as the contract defines it (API_CONTRACT.md, "Article"). */
-export interface Article {
-  /** Stable id: the feed's guid/id, else the canonical link. */
-  id: string;
-  title: string;
-  url: string;
-  /** Human name of the feed it came from. */
-  source: string;
-  /** ISO time from the feed itself; omitted when the feed gives none. */
-  publishedAt?: string;
-  /** ISO time this deployment first saw the item; only present when publishedAt is absent. */
-  firstSeenAt?: string;
-  scope: 'symbol' | 'market';
-  /** Plain text, at most 300 characters. */
-  summary: string;
-}
+import type { Article, FeedWarning } from '@/lib/contract/article';
 
-/** A feed that failed in the latest round, as reported to clients. */
-export interface FeedWarning {
-  source: string;
-  error: string;
-}
+export type { Article, FeedWarning } from '@/lib/contract/article';
 
 /** An article plus the ordering key the hub assigned when it first saw it. */
 export interface SequencedArticle {

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Contract "Article": what every endpoint, tool and the dashboard exchange. The one definition:
+ * the MCP output schema, the shared feed state in Redis and the browser all validate with it.
+ */
+export const articleSchema = z.object({
+  id: z.string().min(1).describe('Stable id (the feed item guid, else its canonical link).'),
+  title: z.string(),
+  url: z
+    .string()
+    .refine((u) => /^https?:\/\//i.test(u), 'not an http(s) URL')
+    .describe('Link to the full article.'),
+  source: z.string().describe('Name of the feed it came from.'),
+  publishedAt: z.string().optional().describe('ISO time given by the feed; absent when the feed gives none.'),
+  firstSeenAt: z.string().optional().describe('ISO time this server first saw the item; only when publishedAt is absent.'),
+  scope: z.enum(['symbol', 'market']).describe('symbol: from a feed for this ticker; market: general market news.'),
+  summary: z.string().describe('Plain text, at most 300 characters.'),
+});
+
+export type Article = z.output<typeof articleSchema>;
+
+/** A feed that failed in the latest round, as reported to clients. */
+export const feedWarningSchema = z.object({ source: z.string(), error: z.string() });
+
+export type FeedWarning = z.output<typeof feedWarningSchema>;
