@@ -8,9 +8,11 @@ import { tracingConfigured } from '@/lib/observability/tracing-config';
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    // An open API (no MCP_API_KEYS) or invalid guard settings are reported at start, not at the first request.
+    // An open API (no MCP_API_KEYS) and invalid settings are reported at start, not at the first request.
     const { reportGuardConfig } = await import('@/lib/guard/guard-request');
+    const { reportDefaultedSettings } = await import('@/lib/observability/config-report');
     reportGuardConfig();
+    reportDefaultedSettings();
   }
   if (!tracingConfigured()) return;
   const { registerOTel } = await import('@vercel/otel');

@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { guardEnv } from '@/lib/config/guard-env';
+import { securityProblems, settings } from '@/lib/config/settings';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
-import { decodeCursor } from '@/lib/mcp/stream-cursor';
+import type { Endpoint } from '@/lib/observability/active-streams';
 import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
 import { requestIdOf } from '@/lib/observability/request-id';
 import { guardStore, withStore } from '@/lib/state/store';
 import { clientId } from './client-identity';
 
-export type StreamEndpoint = 'sse' | 'mcp';
+/** A stream the request continues (a verified Last-Event-ID), as the stream layer decoded it. */
+export interface ResumedStream {
+  streamId: string;
+  endsAt: number;
+}
 
 export type Admission =
   | {
@@ -40,17 +44,18 @@ const CAP_RETRY_SECONDS = 5;
  * a request really starts a stream (a tools/call of stream_market_news, a valid resume) and when
  * the stream ends. A store that is down or slow admits (docs/security.md).
  */
-export async function admitStream(request: Request, endpoint: StreamEndpoint): Promise<Admission> {
-  const settings = guardEnv();
-  if (!settings.ok) return open();
-  const { ratePerMinute, maxStreamsPerClient } = settings.env;
+export async function admitStream(request: Request, endpoint: Endpoint, resumed?: ResumedStream): Promise<Admission> {
+  // Invalid security settings: the middleware refuses every request before it gets here.
+  if (securityProblems().length > 0) return open();
+  const config = settings();
+  const { ratePerMinute, maxStreamsPerClient } = config;
   // Both limits off: nothing is counted, so nothing need be remembered per stream (bind() would
   // otherwise keep an entry per stream started that no sweep ever runs to expire).
   if (ratePerMinute <= 0 && maxStreamsPerClient <= 0) return open();
-  const client = clientId(request.headers, settings.env);
+  const client = clientId(request.headers, config);
   const store = guardStore();
   const now = Date.now();
-  const resume = endpoint === 'sse' ? resumedStream(request, now) : null;
+  const resume = resumed && resumed.endsAt > now ? resumed : null;
   const headers: Record<string, string> = {};
   log.debug('guard.admit', { endpoint, client: redact(client), resume: Boolean(resume) });
 
@@ -103,7 +108,7 @@ export async function admitStream(request: Request, endpoint: StreamEndpoint): P
 /** A 429: reported (log and metric, never the key) and answered the same way for either limit. */
 function refuse(
   request: Request,
-  endpoint: StreamEndpoint,
+  endpoint: Endpoint,
   client: string,
   headers: Record<string, string>,
   refusal: { reason: 'rate-limit' | 'concurrency'; retryAfterSeconds: number; limit: string; message: string },
@@ -149,13 +154,6 @@ function admitted(
 
 function open(): Admission {
   return { ok: true, headers: {}, release: () => {}, bind: () => {} };
-}
-
-/** A valid, unfinished stream the request reconnects to (the route refuses malformed ids itself). */
-function resumedStream(request: Request, now: number): { streamId: string; endsAt: number } | null {
-  const raw = request.headers.get('last-event-id') ?? new URL(request.url).searchParams.get('lastEventId');
-  const cursor = raw ? decodeCursor(raw) : null;
-  return cursor && cursor.endsAt > now ? { streamId: cursor.streamId, endsAt: cursor.endsAt } : null;
 }
 
 const kindOf = (client: string): 'key' | 'ip' => (client.startsWith('key:') ? 'key' : 'ip');

@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { guardEnv, type GuardEnv } from '@/lib/config/guard-env';
+import { securityProblems, settings, type Problem, type Settings } from '@/lib/config/settings';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
@@ -16,12 +16,12 @@ import { checkBody, checkUrl } from './request-bounds';
  * place that knows a request really starts a stream and when it ends.
  */
 export async function guardRequest(request: NextRequest): Promise<Response> {
-  const settings = guardEnv();
-  if (!settings.ok) {
+  const problems = securityProblems();
+  if (problems.length > 0) {
     refused(request, 'config', 500);
-    return misconfigured(settings.problems);
+    return misconfigured(problems);
   }
-  const env = settings.env;
+  const env = settings();
   warnIfOpen(env);
 
   const url = request.nextUrl;
@@ -76,7 +76,7 @@ function keyRule(pathname: string, search: URLSearchParams): 'public' | 'key' | 
   return 'key-or-same-origin';
 }
 
-function authorise(request: NextRequest, env: GuardEnv, origin: OriginVerdict): { message: string; invalid: boolean } | null {
+function authorise(request: NextRequest, env: Settings, origin: OriginVerdict): { message: string; invalid: boolean } | null {
   if (env.apiKeys.length === 0) return null;
   const presented = presentedKey(request.headers);
   // A key that is sent must be valid, even where none is needed: a wrong key is a client bug worth reporting.
@@ -98,33 +98,29 @@ function refused(request: NextRequest, reason: RefusalReason, status: number): v
   reportRefusal({ requestId: requestIdOf(request), endpoint, reason, status });
 }
 
-const logged = Symbol.for('market-pulse.guard-logged');
-const flags = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-function once(what: string): boolean {
-  const seen = (flags[logged] ??= new Set());
-  if (seen.has(what)) return false;
-  seen.add(what);
-  return true;
-}
-
-function warnIfOpen(env: GuardEnv): void {
-  if (env.apiKeys.length === 0 && once('open')) {
-    log.warn('guard.open', { message: 'MCP_API_KEYS is not set: the API, including /api/mcp, is open to anyone (rate and concurrency limits still apply)' });
+function warnIfOpen(env: Settings): void {
+  if (env.apiKeys.length === 0) {
+    log.once('guard.open', 'warn', 'guard.open', {
+      message: 'MCP_API_KEYS is not set: the API, including /api/mcp, is open to anyone (rate and concurrency limits still apply)',
+    });
   }
 }
 
 /** Called at server start (instrumentation.ts) so an open or broken guard is reported before the first request. */
 export function reportGuardConfig(): void {
-  const settings = guardEnv();
-  if (settings.ok) warnIfOpen(settings.env);
-  else logMisconfigured(settings.problems);
+  const problems = securityProblems();
+  if (problems.length === 0) warnIfOpen(settings());
+  else logMisconfigured(problems);
 }
 
-function logMisconfigured(problems: string[]): void {
-  if (once('misconfigured')) log.error('guard.config_invalid', { problems, action: 'refusing API requests until fixed' });
+function logMisconfigured(problems: Problem[]): void {
+  log.once('guard.config_invalid', 'error', 'guard.config_invalid', {
+    problems: problems.map((p) => `${p.variable}: ${p.message}`),
+    action: 'refusing API requests until fixed',
+  });
 }
 
-function misconfigured(problems: string[]): Response {
+function misconfigured(problems: Problem[]): Response {
   logMisconfigured(problems);
   return jsonRpcErrorResponse(500, JsonRpcCode.internalError, 'Server misconfigured: the API guard settings are invalid (see server logs)');
 }

@@ -2,7 +2,7 @@
  * Size bounds checked before anything parses a request. Node itself refuses request heads over
  * 16 KiB (431) before the app sees them; these bound what is left.
  */
-// Above any valid query (issue 2 asks that a 5 kB symbol be answered 400 naming the field, by the route).
+// Well above any valid query, so an overlong parameter (a 5 kB symbol) still reaches the route and gets the 400 naming its field.
 export const MAX_URL_LENGTH = 8192;
 /** JSON-RPC messages to /api/mcp are a few hundred bytes; nothing this API accepts comes near. */
 export const MAX_BODY_BYTES = 64 * 1024;

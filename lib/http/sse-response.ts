@@ -1,6 +1,3 @@
-import type { StreamEvent } from '@/lib/mcp/stream-events';
-import { SSE_HEARTBEAT, formatSseEvent } from './sse-format';
-
 const encoder = new TextEncoder();
 
 export const SSE_HEADERS = {
@@ -10,18 +7,27 @@ export const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 } as const;
 
-interface SseOptions {
-  /** Aborting it stops the event source; it is aborted when the client goes away. */
-  controller: AbortController;
-  heartbeatMs: number;
-  /** Called exactly once when the response ends, whatever the reason. */
-  onEnd: (reason: 'complete' | 'client-gone' | 'error') => void;
+/** Sent after a period of silence so proxies and clients see the connection is alive. */
+export const SSE_HEARTBEAT = ': keep-alive\n\n';
+
+/** One event: an `id:` line and one `data:` line (the payload is JSON, so it has no newline). */
+export function sseFrame(id: string, data: string): string {
+  return `id: ${id}\ndata: ${data}\n\n`;
 }
 
-/** Serialises a stream of events as Server-Sent Events, with heartbeats during silence. */
-export function sseResponse(events: AsyncGenerator<StreamEvent>, token: string, options: SseOptions): Response {
-  const { controller, heartbeatMs, onEnd } = options;
+interface SseOptions {
+  heartbeatMs: number;
+  /** The client went away: stop producing frames. */
+  onCancel: () => void;
+}
+
+/**
+ * Serves pre-formatted SSE text as a streaming response, with a heartbeat comment after every
+ * `heartbeatMs` of silence. The frames are pulled as fast as they come; the body closes when they end.
+ */
+export function sseResponse(frames: AsyncIterable<string>, options: SseOptions): Response {
   let heartbeat: NodeJS.Timeout | undefined;
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     start(stream) {
       const write = (text: string) => {
@@ -29,46 +35,34 @@ export function sseResponse(events: AsyncGenerator<StreamEvent>, token: string, 
         heartbeat?.refresh();
       };
       heartbeat = setInterval(() => {
-        // The source may take a moment to notice an abort; the client is gone, so stay quiet.
-        if (!controller.signal.aborted) write(SSE_HEARTBEAT);
-      }, heartbeatMs);
-      void pump(events, token, write, controller.signal).then((reason) => {
+        if (!cancelled) write(SSE_HEARTBEAT);
+      }, options.heartbeatMs);
+      void pump(frames, write, () => cancelled).then(() => {
         clearInterval(heartbeat);
-        if (reason !== 'client-gone') {
-          try {
-            stream.close();
-          } catch {
-            // already cancelled by the client
-          }
+        if (cancelled) return;
+        try {
+          stream.close();
+        } catch {
+          // already cancelled by the client
         }
-        onEnd(reason);
       });
     },
     cancel() {
+      cancelled = true;
       clearInterval(heartbeat);
-      controller.abort();
+      options.onCancel();
     },
   });
   return new Response(body, { status: 200, headers: SSE_HEADERS });
 }
 
-async function pump(
-  events: AsyncGenerator<StreamEvent>,
-  token: string,
-  write: (text: string) => void,
-  signal: AbortSignal,
-): Promise<'complete' | 'client-gone' | 'error'> {
-  let last: StreamEvent['type'] | undefined;
+async function pump(frames: AsyncIterable<string>, write: (text: string) => void, cancelled: () => boolean): Promise<void> {
   try {
-    for await (const event of events) {
-      if (signal.aborted) break;
-      write(formatSseEvent(event, token));
-      last = event.type;
+    for await (const frame of frames) {
+      if (cancelled()) break;
+      write(frame);
     }
   } catch {
-    // enqueue throws once the client has cancelled the body (which also aborted the signal)
-    return signal.aborted ? 'client-gone' : 'error';
+    // enqueue throws once the client has cancelled the body; the source is stopped by onCancel
   }
-  if (signal.aborted) return 'client-gone';
-  return last === 'error' ? 'error' : 'complete';
 }

@@ -1,4 +1,4 @@
-import type { Article } from './types';
+import type { Article } from '@/lib/contract/article';
 
 /**
  * Offline demo news: a deterministic function of the wall clock, so every instance (and every

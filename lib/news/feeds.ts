@@ -1,4 +1,4 @@
-import { env } from '@/lib/config/env';
+import { settings } from '@/lib/config/settings';
 import { log } from '@/lib/observability/logger';
 
 /** One concrete feed to poll. `key` identifies it process-wide (and deployment-wide with Redis). */
@@ -74,7 +74,7 @@ let cachedConfig: FeedConfig | undefined;
 
 export function feedConfig(): FeedConfig {
   if (cachedConfig) return cachedConfig;
-  const { config, invalid } = parseFeedConfig(env().NEWS_FEEDS);
+  const { config, invalid } = parseFeedConfig(settings().newsFeeds);
   // Query strings are left out of the log: a feed URL may carry a token.
   for (const entry of invalid) log.error('config.invalid_feed', { variable: 'NEWS_FEEDS', entry: entry.split('?')[0], problem: 'not an http(s) URL; skipped' });
   if (config.mode === 'feeds' && config.templates.length === 0) {
@@ -103,4 +103,27 @@ export function feedsForSymbol(symbol: string, config: FeedConfig = feedConfig()
       const url = t.url.replace(/\{symbol\}/g, encodeURIComponent(symbol));
       return { key: url, url, source: t.source ?? sourceName(t.url), scope: perSymbol ? 'symbol' : 'market' } as const;
     });
+}
+
+/** Query parameters whose values are credentials in common feed APIs. */
+const SECRET_PARAM = /key|token|secret|sig|auth|pass|pwd|credential|session/i;
+
+/**
+ * A feed URL fit for logs and the key-protected health detail: user-info dropped and
+ * credential-looking query values replaced, so a feed URL carrying an API key does not leak it.
+ */
+export function describeFeed(url: string): string {
+  if (url.startsWith('demo:')) return url;
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.hash = '';
+    for (const name of [...new Set(parsed.searchParams.keys())]) {
+      if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, 'redacted');
+    }
+    return parsed.toString();
+  } catch {
+    return 'invalid feed URL';
+  }
 }

@@ -1,8 +1,8 @@
-import { env } from '@/lib/config/env';
+import { settings } from '@/lib/config/settings';
 import { demoArticles } from './demo-source';
 import type { FeedSpec } from './feeds';
-import { fetchFeed, type Validators } from './fetch-feed';
-import { parseFeed } from './parse-feed';
+import { fetchFeed, type Validators } from './fetch/fetch-feed';
+import { parseFeed } from './parse/parse-feed';
 import type { Article } from './types';
 
 export type LoadOutcome =
@@ -13,12 +13,12 @@ export type LoadOutcome =
 /** One round for one feed: conditional fetch, then parse. Never throws. */
 export async function loadFeed(spec: FeedSpec, validators: Validators, signal: AbortSignal): Promise<LoadOutcome> {
   if (spec.url.startsWith('demo:')) return { kind: 'articles', articles: demoArticles(spec.url), validators: {} };
-  const config = env();
+  const config = settings();
   const fetched = await fetchFeed(spec.url, {
     validators,
-    timeoutMs: config.NEWS_FETCH_TIMEOUT_MS,
-    maxBytes: config.NEWS_MAX_FEED_BYTES,
-    userAgent: config.NEWS_USER_AGENT,
+    timeoutMs: config.newsFetchTimeoutMs,
+    maxBytes: config.newsMaxFeedBytes,
+    userAgent: config.newsUserAgent,
     signal,
   });
   if (fetched.kind === 'not-modified') return { kind: 'unchanged', validators: fetched.validators };

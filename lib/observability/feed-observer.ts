@@ -1,34 +1,25 @@
-import type { FeedHealth } from '@/lib/news/feed-poller';
-import type { FeedSpec } from '@/lib/news/feeds';
-import type { LoadOutcome } from '@/lib/news/load-feed';
 import { log } from './logger';
 import { metrics } from './metrics';
 import { inSpan, markSpanError } from './tracing';
 
-/** Query parameters whose values are credentials in common feed APIs. */
-const SECRET_PARAM = /key|token|secret|sig|auth|pass|pwd|credential|session/i;
-
 /**
- * A feed URL fit for logs and the key-protected health detail: user-info dropped and
- * credential-looking query values replaced, so a feed URL carrying an API key does not leak it.
+ * Feed fetches and feed state changes as operators see them. lib/news knows nothing of this module's
+ * metrics and spans: the hub is given these functions as hooks when it is created (lib/stream/hub.ts).
+ * The types below are the little of a feed this module needs; lib/news's own types satisfy them.
  */
-export function describeFeed(url: string): string {
-  if (url.startsWith('demo:')) return url;
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    parsed.hash = '';
-    for (const name of [...new Set(parsed.searchParams.keys())]) {
-      if (SECRET_PARAM.test(name)) parsed.searchParams.set(name, 'redacted');
-    }
-    return parsed.toString();
-  } catch {
-    return 'invalid feed URL';
-  }
+export interface ObservedFeed {
+  /** Already redacted by lib/news (describeFeed): this module never sees a credential. */
+  url: string;
+  source: string;
+  scope: 'symbol' | 'market';
 }
 
-function outcomeName(outcome: LoadOutcome): string {
+export type ObservedOutcome =
+  | { kind: 'articles'; articles: readonly unknown[] }
+  | { kind: 'unchanged' }
+  | { kind: 'error'; errorKind: string; message: string };
+
+function outcomeName(outcome: ObservedOutcome): string {
   if (outcome.kind === 'articles') return 'ok';
   if (outcome.kind === 'unchanged') return 'not-modified';
   return outcome.errorKind;
@@ -39,8 +30,8 @@ function outcomeName(outcome: LoadOutcome): string {
  * histogram, and a debug log line. Rounds cancelled because the last subscriber left are not
  * counted: they say nothing about the feed.
  */
-export async function observeFeedFetch(spec: FeedSpec, run: () => Promise<LoadOutcome>): Promise<LoadOutcome> {
-  const feed = describeFeed(spec.url);
+export async function observeFeedFetch<O extends ObservedOutcome>(spec: ObservedFeed, run: () => Promise<O>): Promise<O> {
+  const feed = spec.url;
   const attributes = { 'market_pulse.feed.source': spec.source, 'market_pulse.feed.scope': spec.scope, 'market_pulse.feed.url': feed };
   return inSpan('feed.fetch', attributes, async (span) => {
     const started = performance.now();
@@ -66,7 +57,7 @@ export async function observeFeedFetch(spec: FeedSpec, run: () => Promise<LoadOu
   });
 }
 
-interface Failure {
+export interface FeedFailure {
   kind: string;
   message: string;
   /** Consecutive failures including this one. */
@@ -80,9 +71,9 @@ interface Failure {
  * (second failure: polling now slows down exponentially). Further failures are debug only, so a
  * feed that is down for an hour does not flood the logs.
  */
-export function reportFeedFailure(spec: FeedSpec, failure: Failure): void {
+export function reportFeedFailure(spec: ObservedFeed, failure: FeedFailure): void {
   const fields = {
-    feed: describeFeed(spec.url),
+    feed: spec.url,
     source: spec.source,
     scope: spec.scope,
     errorKind: failure.kind,
@@ -97,12 +88,15 @@ export function reportFeedFailure(spec: FeedSpec, failure: Failure): void {
 }
 
 /** Back to healthy: logged once, with how long the feed was down and what was wrong. */
-export function reportFeedRecovered(
-  spec: FeedSpec,
-  recovery: { failures: number; failingSince: number; lastErrorKind?: string },
-): void {
+export interface FeedRecovery {
+  failures: number;
+  failingSince: number;
+  lastErrorKind?: string;
+}
+
+export function reportFeedRecovered(spec: ObservedFeed, recovery: FeedRecovery): void {
   log.info('feed.recovered', {
-    feed: describeFeed(spec.url),
+    feed: spec.url,
     source: spec.source,
     scope: spec.scope,
     failures: recovery.failures,
@@ -112,7 +106,7 @@ export function reportFeedRecovered(
 }
 
 /** Sets the per-state feed gauge from the hub's view; called at scrape time. */
-export function updateFeedGauge(feeds: readonly FeedHealth[]): void {
+export function updateFeedGauge(feeds: ReadonlyArray<{ source: string; scope: string; state: string }>): void {
   const gauge = metrics().feeds;
   gauge.reset();
   for (const f of feeds) gauge.inc({ source: f.source, scope: f.scope, state: f.state });

@@ -6,9 +6,12 @@
  *
  * Every line carries `time` (ISO), `level` and `event`; callers add the request or stream id.
  */
+import { processSingleton } from '@/lib/runtime/process-singleton';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Read on every line rather than through lib/config: the logger sits below everything, config included. */
 function threshold(): number {
   const raw = (process.env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   return order[(raw in order ? raw : 'info') as Level];
@@ -31,11 +34,6 @@ function clean(value: unknown, depth: number): unknown {
   return out;
 }
 
-/** Whether a line at `level` would be written: lets callers skip building expensive fields. */
-export function logEnabled(level: Level): boolean {
-  return order[level] >= threshold();
-}
-
 function write(level: Level, event: string, fields: LogFields = {}): void {
   if (order[level] < threshold()) return;
   let line: string;
@@ -49,9 +47,17 @@ function write(level: Level, event: string, fields: LogFields = {}): void {
   else console.log(line);
 }
 
+const loggedOnce = processSingleton('logged-once', () => new Set<string>());
+
 export const log = {
   debug: (event: string, fields?: LogFields) => write('debug', event, fields),
   info: (event: string, fields?: LogFields) => write('info', event, fields),
   warn: (event: string, fields?: LogFields) => write('warn', event, fields),
   error: (event: string, fields?: LogFields) => write('error', event, fields),
+  /** For conditions that hold for the whole process (a setting): one line per `key`, however often reached. */
+  once: (key: string, level: Level, event: string, fields?: LogFields) => {
+    if (loggedOnce.has(key)) return;
+    loggedOnce.add(key);
+    write(level, event, fields);
+  },
 };

@@ -1,13 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { appVersion } from '@/lib/config/env';
-import { activeStreamCount } from '@/lib/streams/active-streams';
+import { appVersion } from '@/lib/config/settings';
+import { processSingleton } from '@/lib/runtime/process-singleton';
+import { activeStreamCount, type Endpoint } from './active-streams';
 
 /**
  * Prometheus metrics for /api/metrics (prom-client). Label values are always bounded sets: feeds
  * are labelled by source name and scope, never by URL or symbol, so a client asking for many
  * symbols cannot grow the series count.
  */
-export type Endpoint = 'sse' | 'mcp';
+export type { Endpoint };
 export type StreamEndReason = 'complete' | 'client-gone' | 'error';
 export type RefusalReason = 'rate-limit' | 'concurrency' | 'api-key' | 'origin' | 'host' | 'config';
 
@@ -103,13 +104,9 @@ function create() {
 
 export type Metrics = ReturnType<typeof create>;
 
-// Next may load this module once per route bundle: one registry per process, or counters
-// incremented by the stream route would never show in /api/metrics.
-const key = Symbol.for('market-pulse.metrics');
-const store = globalThis as unknown as Record<symbol, Metrics | undefined>;
-
+/** One registry per process, or counters incremented by the stream route would never show in /api/metrics. */
 export function metrics(): Metrics {
-  return (store[key] ??= create());
+  return processSingleton('metrics', create);
 }
 
 /** For the guard: one refused request. Never pass the key or the client id as a label. */

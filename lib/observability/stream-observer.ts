@@ -1,4 +1,3 @@
-import type { StreamEvent } from '@/lib/mcp/stream-events';
 import { log } from './logger';
 import { metrics, type Endpoint, type StreamEndReason } from './metrics';
 import { markSpanError, startSpan } from './tracing';
@@ -13,11 +12,17 @@ export interface StreamInfo {
   duration?: number;
 }
 
+/** The little of a stream event this module needs (lib/stream's events satisfy it). */
+export interface ObservedEvent {
+  type: string;
+  articles?: readonly unknown[];
+  warnings?: readonly unknown[];
+  message?: string;
+}
+
 export interface StreamObserver {
-  /** Passes the events through, counting them (and the articles they carry) as sent. */
-  observe<E extends StreamEvent>(events: AsyncGenerator<E>): AsyncGenerator<E>;
-  /** Counts one event as sent, for endpoints that do not pass a generator through `observe`. */
-  sent(event: StreamEvent): void;
+  /** Counts one event (and the articles it carries) as sent. */
+  sent(event: ObservedEvent): void;
   /** Ends the stream's log, metrics and span; only the first call counts. */
   end(reason: StreamEndReason): void;
 }
@@ -46,13 +51,14 @@ export function observeStream(info: StreamInfo): StreamObserver {
     'market_pulse.stream.resumed': info.resumed,
   });
 
-  const sent = (event: StreamEvent) => {
+  const sent = (event: ObservedEvent) => {
     events++;
     m.eventsSent.inc({ endpoint: info.endpoint, type: event.type });
     if (event.type === 'news') {
-      articles += event.articles.length;
-      m.articlesDelivered.inc({ endpoint: info.endpoint }, event.articles.length);
-      log.debug('stream.news', { ...base, articles: event.articles.length, warnings: event.warnings.length });
+      const count = event.articles?.length ?? 0;
+      articles += count;
+      m.articlesDelivered.inc({ endpoint: info.endpoint }, count);
+      log.debug('stream.news', { ...base, articles: count, warnings: event.warnings?.length ?? 0 });
     } else if (event.type === 'error') {
       lastError = event.message;
     }
@@ -60,12 +66,6 @@ export function observeStream(info: StreamInfo): StreamObserver {
 
   return {
     sent,
-    async *observe(source) {
-      for await (const event of source) {
-        sent(event);
-        yield event;
-      }
-    },
     end(reason) {
       if (ended) return;
       ended = true;

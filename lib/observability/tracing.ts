@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { appName, appVersion } from '@/lib/config/env';
+import { appName, appVersion } from '@/lib/config/settings';
 
 /**
  * Spans for feed fetches and stream lifetimes. With no SDK registered (instrumentation.ts only

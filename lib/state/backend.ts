@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import IORedis from 'ioredis';
-import { guardEnv, type StateConfig } from '@/lib/config/guard-env';
+import { settings, type StateConfig } from '@/lib/config/settings';
+import { processSingleton } from '@/lib/runtime/process-singleton';
 import { reportStoreFailure } from './store-failures';
 
 /**
@@ -92,16 +93,7 @@ function createBackend(config: StateConfig): StateBackend {
   return { kind: 'memory' };
 }
 
-// Middleware and route bundles each load this module; one connection per process is enough.
-const key = Symbol.for('market-pulse.state-backend');
-const holder = globalThis as unknown as Record<symbol, StateBackend | undefined>;
-
-/** The shared-state store selected by the environment (Upstash REST, REDIS_URL, else memory). */
+/** The shared-state store selected by the environment (Upstash REST, REDIS_URL, else memory); one connection per process. */
 export function stateBackend(): StateBackend {
-  const existing = holder[key];
-  if (existing) return existing;
-  const env = guardEnv();
-  const backend = createBackend(env.ok ? env.env.state : { kind: 'memory' });
-  holder[key] = backend;
-  return backend;
+  return processSingleton('state-backend', () => createBackend(settings().state));
 }

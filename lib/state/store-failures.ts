@@ -1,4 +1,5 @@
 import { log } from '@/lib/observability/logger';
+import { processSingleton } from '@/lib/runtime/process-singleton';
 import { recordRedisError } from '@/lib/observability/metrics';
 
 /**
@@ -8,15 +9,12 @@ import { recordRedisError } from '@/lib/observability/metrics';
 const QUIET_MS = 60_000;
 
 interface FailureState {
-  total: number;
   lastLoggedAt: number;
   failing: boolean;
   suppressed: number;
 }
 
-const key = Symbol.for('market-pulse.store-failures');
-const store = globalThis as unknown as Record<symbol, FailureState | undefined>;
-const state: FailureState = (store[key] ??= { total: 0, lastLoggedAt: 0, failing: false, suppressed: 0 });
+const state = processSingleton('store-failures', (): FailureState => ({ lastLoggedAt: 0, failing: false, suppressed: 0 }));
 
 /** Error text without anything that could be a credential (URLs may carry passwords or tokens). */
 function describe(error: unknown): string {
@@ -25,7 +23,6 @@ function describe(error: unknown): string {
 }
 
 export function reportStoreFailure(store: string, operation: string, error: unknown, now = Date.now()): void {
-  state.total += 1;
   state.failing = true;
   // Every failure is counted (market_pulse_redis_errors_total); only the log line is throttled.
   recordRedisError(store, operation);
@@ -48,9 +45,4 @@ export function reportStoreHealthy(store: string): void {
   if (!state.failing) return;
   state.failing = false;
   log.info('guard.store_recovered', { store });
-}
-
-/** Total store errors since start, for /api/metrics. */
-export function storeFailureCount(): number {
-  return state.total;
 }

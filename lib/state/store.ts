@@ -1,21 +1,16 @@
+import { processSingleton } from '@/lib/runtime/process-singleton';
 import { STORE_TIMEOUT_MS, stateBackend } from './backend';
 import type { GuardStore } from './guard-store';
 import { MemoryGuardStore } from './memory-store';
 import { RedisGuardStore } from './redis-store';
 import { reportStoreFailure, reportStoreHealthy } from './store-failures';
 
-// Route bundles may each load this module; the limiter state must be one per process.
-const key = Symbol.for('market-pulse.guard-store');
-const holder = globalThis as unknown as Record<symbol, GuardStore | undefined>;
-
-/** The guard's store for this process, chosen by the environment (docs/security.md). */
+/** The guard's store for this process (one limiter state for every route bundle), chosen by the environment. */
 export function guardStore(): GuardStore {
-  const existing = holder[key];
-  if (existing) return existing;
-  const backend = stateBackend();
-  const store = backend.kind === 'memory' ? new MemoryGuardStore() : new RedisGuardStore(backend.kind, backend.redis, STORE_TIMEOUT_MS);
-  holder[key] = store;
-  return store;
+  return processSingleton('guard-store', () => {
+    const backend = stateBackend();
+    return backend.kind === 'memory' ? new MemoryGuardStore() : new RedisGuardStore(backend.kind, backend.redis, STORE_TIMEOUT_MS);
+  });
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false };

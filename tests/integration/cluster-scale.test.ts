@@ -10,7 +10,7 @@ import {
   waitUntil,
   type Cluster,
 } from '../support/cluster';
-import { decodeCursor } from '@/lib/mcp/stream-cursor';
+import { decodeCursor } from '@/lib/stream/cursor';
 import { openSse, type SseStream } from '../support/sse-client';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCursor } from '@/lib/mcp/stream-cursor';
+import { decodeCursor } from '@/lib/stream/cursor';
 import { duplicates, healthOf, liveFeed, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '../support/cluster';
 import { rssFeed } from '../support/feed-server';
 import { openSse, type SseStream } from '../support/sse-client';

@@ -1,4 +1,4 @@
-import { handleMcpRequest, methodNotAllowed } from '@/lib/mcp/server/mcp-endpoint';
+import { handleMcpRequest, methodNotAllowed } from '@/lib/mcp/endpoint';
 
 // Tool calls stream for up to STREAM_MAX_DURATION_MS and read live state: Node runtime, never cached.
 export const runtime = 'nodejs';

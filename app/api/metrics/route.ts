@@ -1,21 +1,7 @@
-import { newsHub } from '@/lib/news/news-hub';
-import { requireApiKey } from '@/lib/observability/api-key';
-import { updateFeedGauge } from '@/lib/observability/feed-observer';
-import { metrics } from '@/lib/observability/metrics';
+import { metricsText } from '@/lib/api/metrics';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/**
- * GET /api/metrics — Prometheus text exposition of this instance (contract §4); API key required
- * when MCP_API_KEYS is set. On Vercel each instance answers for itself: scrape via a long-lived
- * deployment or rely on logs there (docs/operations.md).
- */
-export async function GET(request: Request): Promise<Response> {
-  const refused = requireApiKey(request);
-  if (refused) return refused;
-  const m = metrics();
-  updateFeedGauge(newsHub().feedHealth());
-  const body = await m.registry.metrics();
-  return new Response(body, { headers: { 'Content-Type': m.registry.contentType, 'Cache-Control': 'no-store' } });
-}
+/** GET /api/metrics — Prometheus text exposition of this instance (contract §4). */
+export const GET = metricsText;

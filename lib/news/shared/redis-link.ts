@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import IORedis from 'ioredis';
-import { guardEnv, type StateConfig } from '@/lib/config/guard-env';
+import { settings, type StateConfig } from '@/lib/config/settings';
 import { log } from '@/lib/observability/logger';
+import { processSingleton } from '@/lib/runtime/process-singleton';
 
 /**
  * The few Redis commands shared feed polling needs, over either client. The guard's
  * `lib/state/backend.ts` connection is tuned for the guard (fail open after 500 ms, no pub/sub), so
- * the news side keeps its own small connections, built from the same parsed settings (`guardEnv()`).
+ * the news side keeps its own small connections, built from the same parsed settings.
  */
 export interface RedisLink {
   kind: 'redis' | 'upstash';
@@ -182,16 +183,7 @@ export function createLink(config: StateConfig): RedisLink | undefined {
   return undefined;
 }
 
-// Route bundles may each load this module; one link per process.
-const key = Symbol.for('market-pulse.news-redis-link');
-const holder = globalThis as unknown as Record<symbol, { link: RedisLink | undefined } | undefined>;
-
-/** The shared-state link selected by the environment, or undefined for a single instance. */
+/** The shared-state link selected by the environment, or undefined for a single instance (one per process). */
 export function redisLink(): RedisLink | undefined {
-  const existing = holder[key];
-  if (existing) return existing.link;
-  const env = guardEnv();
-  const link = createLink(env.ok ? env.env.state : { kind: 'memory' });
-  holder[key] = { link };
-  return link;
+  return processSingleton('news-redis-link', () => createLink(settings().state));
 }

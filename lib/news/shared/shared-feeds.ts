@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { FeedRound } from '../feed-round';
-import type { Article } from '../types';
+import { articleSchema, type Article } from '@/lib/contract/article';
+import type { FeedRound } from '../poll/feed-round';
 import type { RedisLink } from './redis-link';
 
 /**
@@ -25,17 +25,6 @@ export interface SharedArticle {
   n: number;
   f: number;
 }
-
-const articleSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  url: z.string(),
-  source: z.string(),
-  publishedAt: z.string().optional(),
-  firstSeenAt: z.string().optional(),
-  scope: z.enum(['symbol', 'market']),
-  summary: z.string(),
-});
 
 const stateSchema = z.object({
   id: z.string(),

@@ -1,0 +1,45 @@
+import { sseFrame } from '@/lib/http/sse-response';
+import type { StreamEvent } from '@/lib/stream/events';
+
+/** Milliseconds an EventSource waits before reconnecting after a drop. */
+export const SSE_RETRY_MS = 3000;
+
+/**
+ * The contract's wire form (§1) of one stream event: `id:` + one `data:` line of a JSON-RPC message.
+ * A resumed stream's `connected` event is not repeated (progress must keep rising): it becomes a
+ * comment, which still flushes the response headers at once.
+ */
+export function formatSseEvent(event: StreamEvent, token: string): string {
+  if (event.type === 'connected') {
+    if (event.resumed) return `retry: ${SSE_RETRY_MS}\n: resumed\n\n`;
+    const message = { status: 'connected', timestamp: event.timestamp, symbol: event.symbol, endsAt: event.endsAt, ...(event.demo ? { demo: true } : {}) };
+    return `retry: ${SSE_RETRY_MS}\n${frame(event.cursor, progress(token, 0, message))}`;
+  }
+  if (event.type === 'news') {
+    const message = {
+      timestamp: event.timestamp,
+      symbol: event.symbol,
+      news: { count: event.articles.length, articles: event.articles },
+      ...(event.warnings.length ? { warnings: event.warnings } : {}),
+    };
+    return frame(event.cursor, progress(token, event.progress, message));
+  }
+  const text = event.type === 'complete' ? 'Stream complete' : `Error: ${event.message}`;
+  return frame(event.cursor, {
+    jsonrpc: '2.0',
+    result: { content: [{ type: 'text', text }], isError: event.type === 'error' },
+    id: token,
+  });
+}
+
+function progress(token: string, value: number, message: object) {
+  return {
+    jsonrpc: '2.0',
+    method: 'notifications/progress',
+    params: { progressToken: token, progress: value, total: 1, message: JSON.stringify(message) },
+  };
+}
+
+function frame(id: string, payload: object): string {
+  return sseFrame(id, JSON.stringify(payload));
+}

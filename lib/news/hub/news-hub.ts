@@ -1,0 +1,134 @@
+import { feedsForSymbol, isDemoMode, type FeedSpec } from '../feeds';
+import type { NewsHooks } from '../hooks';
+import type { FeedHealth } from '../poll/feed-health';
+import { FeedPoller, type SharedMark } from '../poll/feed-poller';
+import type { SharedFeeds } from '../shared/shared-feeds';
+import type { NewsSnapshot } from '../types';
+import { ArticleRegistry } from './article-registry';
+import { mergeDuplicates } from './merge-stories';
+
+const IDLE_POLLER_TTL_MS = 15 * 60_000;
+
+export interface NewsSubscription {
+  /** Current merged view of the symbol's feeds (cached until a feed changes). */
+  snapshot(): NewsSnapshot;
+  /** Resolves when every feed has been tried once, when `timeoutMs` passes, or when `signal` aborts. */
+  ready(signal: AbortSignal, timeoutMs: number): Promise<void>;
+  /** Highest article seq the process has assigned: the cursor after this snapshot. */
+  cursor(): number;
+  /** The symbol's feed keys, in a fixed order (the same on every instance). */
+  feedKeys(): string[];
+  /**
+   * Per feed (same order), the deployment-wide mark of what the snapshot holds, when that feed's
+   * view comes from the shared state; read in the same synchronous step as `snapshot()`.
+   */
+  marks(): Array<SharedMark | undefined>;
+  close(): void;
+}
+
+export interface HubOptions {
+  /** Floor on how often one feed is fetched (NEWS_MIN_POLL_MS). */
+  minPollMs: number;
+  /** Coordinates polling with other instances through Redis. */
+  shared?: SharedFeeds;
+  hooks?: NewsHooks;
+}
+
+/**
+ * The in-process meeting point of streams and feeds: one FeedPoller per feed, shared by every
+ * stream, snapshot and tool call that wants that feed.
+ */
+export class NewsHub {
+  readonly registry = new ArticleRegistry();
+
+  constructor(private readonly options: HubOptions) {}
+
+  private readonly pollers = new Map<string, FeedPoller>();
+  private readonly snapshots = new Map<string, { version: number; snapshot: NewsSnapshot }>();
+  private version = 0;
+
+  subscribe(symbol: string, intervalMs: number): NewsSubscription {
+    this.sweepIdle();
+    const pollers = feedsForSymbol(symbol).map((spec) => this.poller(spec));
+    const unsubscribes = pollers.map((p) => p.subscribe(intervalMs));
+    let closed = false;
+    return {
+      snapshot: () => this.snapshot(symbol, pollers),
+      cursor: () => this.registry.cursor,
+      feedKeys: () => pollers.map((p) => p.spec.key),
+      marks: () => pollers.map((p) => p.mark),
+      ready: (signal, timeoutMs) => waitForAll(pollers, signal, timeoutMs),
+      close: () => {
+        if (closed) return;
+        closed = true;
+        for (const unsubscribe of unsubscribes) unsubscribe();
+      },
+    };
+  }
+
+  feedHealth(): FeedHealth[] {
+    return [...this.pollers.values()].map((p) => p.health());
+  }
+
+  private poller(spec: FeedSpec): FeedPoller {
+    let poller = this.pollers.get(spec.key);
+    if (!poller) {
+      const { minPollMs, shared, hooks } = this.options;
+      poller = new FeedPoller(spec, { registry: this.registry, minPollMs, onChange: () => this.version++, shared, hooks });
+      this.pollers.set(spec.key, poller);
+    }
+    return poller;
+  }
+
+  private snapshot(symbol: string, pollers: FeedPoller[]): NewsSnapshot {
+    const cached = this.snapshots.get(symbol);
+    if (cached && cached.version === this.version) return cached.snapshot;
+    const articles = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
+    const warnings = pollers.flatMap((p) => (p.warning ? [{ source: p.spec.source, error: p.warning }] : []));
+    const lastFetch = Math.max(0, ...pollers.map((p) => p.lastAttemptAt));
+    const fetchedAt = new Date(lastFetch || Date.now()).toISOString();
+    const snapshot: NewsSnapshot = {
+      symbol,
+      articles,
+      warnings,
+      fetchedAt,
+      complete: pollers.every((p) => p.attempted),
+      demo: isDemoMode(),
+    };
+    this.snapshots.set(symbol, { version: this.version, snapshot });
+    return snapshot;
+  }
+
+  private sweepIdle(): void {
+    const cutoff = Date.now() - IDLE_POLLER_TTL_MS;
+    for (const [key, poller] of this.pollers) {
+      if (poller.subscribers === 0 && poller.idleSince < cutoff) this.pollers.delete(key);
+    }
+    if (this.snapshots.size > 1000) this.snapshots.clear();
+  }
+}
+
+/**
+ * Every feed tried once, and feeds that sat idle past their period (no subscriber kept them
+ * polling) tried again: otherwise a snapshot after a quiet spell would serve old news.
+ */
+function waitForAll(pollers: FeedPoller[], signal: AbortSignal, timeoutMs: number): Promise<void> {
+  const stale = new Map(pollers.filter((p) => p.overdue).map((p) => [p, p.polls] as const));
+  const fresh = () => pollers.every((p) => p.attempted && (stale.get(p) ?? -1) < p.polls);
+  if (fresh() || signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const check = () => {
+      if (fresh()) done();
+    };
+    const stopListening = pollers.map((p) => p.onAttempt(check));
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      for (const stop of stopListening) stop();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+

@@ -1,0 +1,124 @@
+import Parser from 'rss-parser';
+import type { Article } from '@/lib/contract/article';
+import { canonicalUrl, feedDate, plainText, truncate } from './normalize';
+
+export interface ParseContext {
+  source: string;
+  scope: 'symbol' | 'market';
+}
+
+export type ParseOutcome = { ok: true; articles: Article[]; feedTitle?: string } | { ok: false; error: string };
+
+type RawItem = Record<string, unknown>;
+
+/**
+ * rss-parser turns an Atom `published`/`updated` into a Date and calls toISOString() on it unguarded,
+ * so one garbage date would throw away the whole feed. Renaming the two elements before rss-parser
+ * sees them keeps its Atom handling away from them; feedDate() reads them safely instead.
+ */
+const ATOM_DATES: Record<string, string> = { published: 'atom-published', updated: 'atom-updated' };
+
+const ITEM_FIELDS = ['atom-published', 'atom-updated', 'metadata:sponsored', 'metadata:type', 'id'];
+
+/**
+ * Entity declarations are how billion-laughs and XXE work; no news feed needs them, so documents
+ * that declare any (or carry an internal DTD subset) are refused before an XML parser sees them.
+ */
+const DECLARES_ENTITIES = /<!ENTITY|<!DOCTYPE[^>]*\[/i;
+const HTML_PAGE = /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(!DOCTYPE\s+html|html[\s>])/i;
+
+/** Parses RSS 0.9x/1.0/2.0 or Atom text into contract Articles. Never throws and never rejects. */
+export async function parseFeed(xml: string, ctx: ParseContext): Promise<ParseOutcome> {
+  if (xml.trim() === '') return { ok: false, error: 'feed is empty' };
+  if (DECLARES_ENTITIES.test(xml)) return { ok: false, error: 'feed declares XML entities; refused' };
+  if (HTML_PAGE.test(xml)) return { ok: false, error: 'feed returned an HTML page instead of RSS or Atom' };
+
+  let feed: { title?: unknown; items?: RawItem[] };
+  try {
+    feed = await parseXml(xml);
+  } catch (error) {
+    return { ok: false, error: `feed is not valid RSS or Atom (${reason(error)})` };
+  }
+
+  const now = Date.now();
+  const seen = new Set<string>();
+  const articles: Article[] = [];
+  for (const item of feed.items ?? []) {
+    const article = toArticle(item, ctx, now);
+    if (!article || seen.has(article.id)) continue;
+    seen.add(article.id);
+    articles.push(article);
+  }
+  const feedTitle = plainText(text(feed.title));
+  return { ok: true, articles, ...(feedTitle ? { feedTitle } : {}) };
+}
+
+/**
+ * A fresh parser per document: xml2js keeps per-parse listeners and state on the instance, so a
+ * document that failed half-way must not share it with the next one.
+ */
+function parseXml(xml: string): Promise<{ title?: unknown; items?: RawItem[] }> {
+  const parser = new Parser<Record<string, unknown>, RawItem>({
+    defaultRSS: 2,
+    customFields: { item: ITEM_FIELDS },
+    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATES[name] ?? name] },
+  });
+  // The promise settles once even if xml2js calls back twice (error after end) or throws synchronously.
+  return new Promise((resolve, reject) => {
+    try {
+      parser.parseString(xml).then(resolve, reject);
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+function toArticle(item: RawItem, ctx: ParseContext, now: number): Article | null {
+  if (isSponsored(item)) return null;
+  const guid = text(item.guid).trim() || text(item.id).trim();
+  // RSS allows a permalink guid in place of <link>.
+  const link = text(item.link) || (/^https?:\/\//i.test(guid) ? guid : '');
+  const url = canonicalUrl(link);
+  if (!url) return null;
+  const title = plainText(text(item.title));
+  if (!title) return null;
+
+  const rawSummary = [item.summary, item.content, item['content:encoded']].map(text).find((value) => value.trim() !== '');
+  // The feed's own text only: rss-parser's isoDate is `new Date(pubDate)`, which launders
+  // non-dates ("Version 2", "0") into plausible ones before feedDate() could refuse them.
+  const publishedAt = [item.pubDate, item.date, item['atom-published'], item['atom-updated']]
+    .map((value) => feedDate(text(value), now))
+    .find((value) => value !== undefined);
+
+  return {
+    id: guid || url,
+    title,
+    url,
+    source: ctx.source,
+    ...(publishedAt ? { publishedAt } : {}),
+    scope: ctx.scope,
+    summary: truncate(plainText(rawSummary ?? '')),
+  };
+}
+
+/** CNBC marks paid placements in its siteContentMetadata namespace. */
+function isSponsored(item: RawItem): boolean {
+  const sponsored = text(item['metadata:sponsored']).trim().toLowerCase();
+  const type = text(item['metadata:type']).trim().toLowerCase();
+  return sponsored === 'true' || sponsored === 'yes' || type === 'sponsored' || type === 'ad' || type === 'advertisement';
+}
+
+/** xml2js yields a string, an object with the text under `_` (when the element had attributes), or an array. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return text(value[0]);
+  if (value && typeof value === 'object' && '_' in value) return text((value as { _: unknown })._);
+  return '';
+}
+
+/** The first line of sax's message ("Unexpected close tag"), without line/column noise or internals. */
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '').slice(0, 120).trim() || 'unreadable';
+}

@@ -1,0 +1,244 @@
+import type { ArticleRegistry } from '../hub/article-registry';
+import { describeFeed, type FeedSpec } from '../feeds';
+import { quietHooks, type FeedLabel, type NewsHooks } from '../hooks';
+import { loadFeed, type LoadOutcome } from '../load-feed';
+import type { SharedFeeds, SharedFeedState } from '../shared/shared-feeds';
+import type { SequencedArticle } from '../types';
+import { feedHealth, reportRound, type FeedHealth } from './feed-health';
+import { afterAttempt, initialRound, type FeedRound } from './feed-round';
+import { sharedRound, type RoundHost } from './shared-round';
+
+/** A feed's deployment-wide high-water mark: every article numbered at or below `n` is in `articles`. */
+export interface SharedMark {
+  epoch: string;
+  n: number;
+}
+
+export interface PollerOptions {
+  registry: ArticleRegistry;
+  /** Floor on the period, whatever intervals subscribers ask for (politeness to the source). */
+  minPollMs: number;
+  /** Called whenever what subscribers would see changes. */
+  onChange: () => void;
+  /** Coordinates polling with the other instances through Redis. */
+  shared?: SharedFeeds;
+  hooks?: NewsHooks;
+}
+
+/**
+ * Polls one feed for however many streams want it: one upstream fetch per period, never two at
+ * once, and nothing at all once the last subscriber has left. With `shared` the period is the
+ * deployment's (see shared-round.ts).
+ */
+export class FeedPoller implements RoundHost {
+  articles: SequencedArticle[] = [];
+  /** The deployment-wide mark of `articles`, when they came from the shared state. */
+  mark?: SharedMark;
+  idleSince = Date.now();
+  leaseLosses = 0;
+  private round: FeedRound = initialRound();
+  /** Id of the shared state last adopted. */
+  private adopted?: string;
+  /** Earliest next round after losing the lease race (the winner's result is awaited until then). */
+  private notBefore = 0;
+  /** Subscriber count per wanted interval: thousands of streams share a handful of intervals. */
+  private readonly intervals = new Map<number, number>();
+  private subscriberCount = 0;
+  private timer?: NodeJS.Timeout;
+  private inFlight?: AbortController;
+  private unwatch?: () => void;
+  private readonly attemptListeners = new Set<() => void>();
+  private completedPolls = 0;
+  private readonly label: FeedLabel;
+  private readonly hooks: NewsHooks;
+
+  constructor(
+    readonly spec: FeedSpec,
+    private readonly options: PollerOptions,
+  ) {
+    this.label = { url: describeFeed(spec.url), source: spec.source, scope: spec.scope };
+    this.hooks = options.hooks ?? quietHooks;
+  }
+
+  get feedKey(): string {
+    return this.spec.key;
+  }
+
+  get lastAttemptAt(): number {
+    return this.round.attemptAt;
+  }
+
+  get attempted(): boolean {
+    return this.round.attemptAt > 0;
+  }
+
+  get subscribers(): number {
+    return this.subscriberCount;
+  }
+
+  /** Rounds completed so far; lets a caller wait for the next one. */
+  get polls(): number {
+    return this.completedPolls;
+  }
+
+  /** What this poller holds is older than one period (it sat idle with no subscriber): a round is due now. */
+  get overdue(): boolean {
+    const r = this.round;
+    return r.attemptAt > 0 && Math.max(r.attemptAt + this.period(), r.backoffUntil, this.notBefore) <= Date.now();
+  }
+
+  /** The last round failed: its message is shown to streams as a warning. */
+  get failing(): boolean {
+    return this.round.consecutiveFailures > 0;
+  }
+
+  get warning(): string | undefined {
+    return this.failing ? this.round.lastError?.message : undefined;
+  }
+
+  /** Adds a subscriber wanting updates every `intervalMs`; returns the unsubscribe function. */
+  subscribe(intervalMs: number): () => void {
+    this.intervals.set(intervalMs, (this.intervals.get(intervalMs) ?? 0) + 1);
+    this.subscriberCount++;
+    const shared = this.options.shared;
+    if (shared && !this.unwatch) this.unwatch = shared.watch(this.spec.key, (state) => this.onSharedState(state));
+    this.reschedule();
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      const left = (this.intervals.get(intervalMs) ?? 1) - 1;
+      if (left > 0) this.intervals.set(intervalMs, left);
+      else this.intervals.delete(intervalMs);
+      this.subscriberCount--;
+      if (this.subscriberCount === 0) this.stop();
+      else this.reschedule();
+    };
+  }
+
+  /** Calls `listener` after every completed attempt until the returned function is called. */
+  onAttempt(listener: () => void): () => void {
+    this.attemptListeners.add(listener);
+    return () => this.attemptListeners.delete(listener);
+  }
+
+  health(now = Date.now()): FeedHealth {
+    return feedHealth(this.label, this.round, this.subscriberCount, this.adopted !== undefined, now);
+  }
+
+  period(): number {
+    const wanted = Math.min(...this.intervals.keys());
+    // Demo items are computed locally, so only real feeds get the politeness floor.
+    return this.isDemo ? wanted : Math.max(wanted, this.options.minPollMs);
+  }
+
+  private get isDemo(): boolean {
+    return this.spec.url.startsWith('demo:');
+  }
+
+  private reschedule(): void {
+    if (this.inFlight || this.subscriberCount === 0) return;
+    clearTimeout(this.timer);
+    const r = this.round;
+    const due = Math.max(r.attemptAt ? r.attemptAt + this.period() : 0, r.backoffUntil, this.notBefore);
+    this.timer = setTimeout(() => void this.poll(), Math.max(0, due - Date.now()));
+  }
+
+  private stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight?.abort();
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.idleSince = Date.now();
+  }
+
+  private async poll(): Promise<void> {
+    this.timer = undefined;
+    const controller = new AbortController();
+    this.inFlight = controller;
+    // Demo items are computed locally: nothing upstream to spare.
+    const shared = this.isDemo ? undefined : this.options.shared;
+    let changed = false;
+    try {
+      changed = shared?.link.usable() ? await sharedRound(this, shared, controller.signal) : await this.localRound(controller.signal);
+    } finally {
+      this.inFlight = undefined;
+    }
+    // Aborted: the last subscriber left mid-fetch, nothing to record. One may have arrived since,
+    // while this fetch was settling; reschedule() skipped it then, so it must be polled now.
+    if (!controller.signal.aborted) {
+      this.completedPolls++;
+      if (changed) this.options.onChange();
+      this.notifyAttempt();
+    }
+    this.reschedule();
+  }
+
+  private notifyAttempt(): void {
+    for (const listener of [...this.attemptListeners]) listener();
+  }
+
+  load(validators: FeedRound['validators'], signal: AbortSignal): Promise<LoadOutcome> {
+    return this.hooks.fetch(this.label, () => loadFeed(this.spec, validators, signal));
+  }
+
+  /** One round without Redis: fetch, number articles in this process. */
+  async localRound(signal: AbortSignal): Promise<boolean> {
+    const outcome = await this.load(this.round.validators, signal);
+    if (signal.aborted) return false;
+    const now = Date.now();
+    const next = afterAttempt(this.round, outcome, now, this.period());
+    this.report(this.round, next);
+    this.apply(outcome, next, now);
+    return true;
+  }
+
+  apply(outcome: LoadOutcome, next: FeedRound, now: number): void {
+    this.round = next;
+    if (outcome.kind === 'articles') {
+      this.articles = outcome.articles.map((a) => this.options.registry.sequence(this.spec.key, a, now));
+      this.mark = undefined;
+    }
+    this.adopted = undefined;
+    this.notBefore = 0;
+  }
+
+  report(prev: FeedRound, next: FeedRound): void {
+    reportRound(this.hooks, this.label, prev, next);
+  }
+
+  lostLease(notBefore: number): void {
+    this.leaseLosses++;
+    this.notBefore = notBefore;
+  }
+
+  wonLease(): void {
+    this.leaseLosses = 0;
+  }
+
+  /** A state another instance published arrived over pub/sub. */
+  private onSharedState(state: SharedFeedState): void {
+    if (this.subscriberCount === 0 || !this.adopt(state)) return;
+    this.options.onChange();
+    this.notifyAttempt();
+    this.reschedule();
+  }
+
+  adopt(state: SharedFeedState): boolean {
+    if (state.id === this.adopted || state.attemptAt < this.round.attemptAt) return false;
+    const { id, epoch, mark, articles, ...round } = state;
+    const registry = this.options.registry;
+    this.adopted = id;
+    this.round = round;
+    this.articles = articles.map((x) =>
+      epoch === undefined
+        ? registry.sequence(this.spec.key, x.a, x.f)
+        : registry.sequence(this.spec.key, x.a, x.f, { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f }),
+    );
+    this.mark = epoch !== undefined && mark !== undefined ? { epoch, n: mark } : undefined;
+    this.notBefore = 0;
+    this.leaseLosses = 0;
+    return true;
+  }
+}

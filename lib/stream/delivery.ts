@@ -1,0 +1,97 @@
+import type { Article, FeedWarning } from '@/lib/contract/article';
+import type { NewsSubscription } from '@/lib/news/hub/news-hub';
+import type { SequencedArticle } from '@/lib/news/types';
+import { processEpoch, type SharedMarks, type StreamCursor } from './cursor';
+
+/**
+ * Where delivery stands. `local`: articles numbered at or below it in this process were sent.
+ * `floor`: from a cursor of a shared deployment, per feed the highest deployment-wide number sent;
+ * kept for the whole stream, as this instance's view may still lag behind the one that issued it.
+ * `time`: the fallback when neither applies (cursor from another process, Redis-less): articles
+ * sorted at or before it were sent.
+ */
+export interface Delivered {
+  local?: number;
+  floor?: Floor;
+  time?: number;
+}
+
+interface Floor {
+  epoch: string;
+  byFeed: Map<string, number>;
+}
+
+export interface Batch {
+  articles: Article[];
+  warnings: FeedWarning[];
+  /** The process-wide sequence number everything in this view is at or below. */
+  cursor: number;
+  marks: ReturnType<NewsSubscription['marks']>;
+}
+
+/** The articles of the subscription's current view not delivered yet, newest first, at most `limit`. */
+export function takeNew(subscription: NewsSubscription, delivered: Delivered, limit: number): Batch {
+  // Read the cursor in the same synchronous step as the snapshot so nothing slips between them.
+  const snapshot = subscription.snapshot();
+  const cursor = subscription.cursor();
+  const marks = subscription.marks();
+  const fresh = snapshot.articles.filter((a) => isNew(a, delivered));
+  return { articles: fresh.slice(0, limit).map((a) => a.article), warnings: snapshot.warnings, cursor, marks };
+}
+
+function isNew(item: SequencedArticle, delivered: Delivered): boolean {
+  const { floor } = delivered;
+  // A copy numbered at or below what the cursor says was delivered: sent before, wherever.
+  const comparable = floor ? (item.copies ?? []).filter((c) => c.epoch === floor.epoch && floor.byFeed.has(c.feed)) : [];
+  if (comparable.some((c) => c.n <= floor!.byFeed.get(c.feed)!)) return false;
+  if (delivered.local !== undefined) return item.seq > delivered.local;
+  if (comparable.length > 0) return true;
+  if (delivered.time !== undefined) return item.sortTime > delivered.time;
+  return true;
+}
+
+export function nothingDelivered(delivered: Delivered): boolean {
+  return delivered.local === undefined && delivered.floor === undefined && delivered.time === undefined;
+}
+
+/** What a cursor says was delivered, as this process can compare it. */
+export function deliveredFrom(cursor: StreamCursor, feedKeys: string[]): Delivered {
+  const floor = cursor.shared ? floorFrom(cursor.shared, feedKeys) : undefined;
+  // The `connected` event's id: nothing was delivered yet.
+  if (cursor.seq === 0 && !floor) return {};
+  return cursor.epoch === processEpoch() ? { local: cursor.seq, floor } : { floor, time: cursor.at };
+}
+
+/** `since` given as an ISO time rather than a cursor. */
+export function deliveredBefore(time: string | undefined): Delivered {
+  if (!time) return {};
+  const at = Date.parse(time);
+  return Number.isFinite(at) ? { time: at } : {};
+}
+
+function floorFrom(shared: SharedMarks, feedKeys: string[]): Floor | undefined {
+  // Marks are positional: an id from an instance configured with other feeds cannot be mapped.
+  if (shared.marks.length !== feedKeys.length) return undefined;
+  const byFeed = new Map<string, number>();
+  shared.marks.forEach((n, i) => {
+    if (n !== undefined && feedKeys[i] !== undefined) byFeed.set(feedKeys[i], n);
+  });
+  return byFeed.size > 0 ? { epoch: shared.epoch, byFeed } : undefined;
+}
+
+/**
+ * The per-feed marks a cursor issued now should carry: what this instance's snapshot holds, never
+ * below the floor the stream resumed from (same epoch). After a Redis data loss (new epoch) only
+ * the new numbers count.
+ */
+export function frontier(delivered: Delivered, feedKeys: string[], marks: Batch['marks']): SharedMarks | undefined {
+  const floor = delivered.floor;
+  const epoch = marks.find(Boolean)?.epoch ?? floor?.epoch;
+  if (epoch === undefined) return undefined;
+  const values = feedKeys.map((feed, i) => {
+    const mark = marks[i]?.epoch === epoch ? marks[i]!.n : undefined;
+    const low = floor?.epoch === epoch ? floor.byFeed.get(feed) : undefined;
+    return mark === undefined ? low : low === undefined ? mark : Math.max(mark, low);
+  });
+  return values.some((v) => v !== undefined) ? { epoch, marks: values } : undefined;
+}

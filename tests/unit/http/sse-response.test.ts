@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { formatSseEvent } from '@/lib/api/sse-events';
+import { SSE_HEADERS, sseResponse } from '@/lib/http/sse-response';
+import type { StreamEvent } from '@/lib/stream/events';
+import { sleepUntil } from '@/lib/stream/schedule';
+import { sleep } from '@/tests/support/wait';
+
+const base = { cursor: 'v1.abcdefgh.1.2.1.abcd.0', timestamp: '2026-11-25T14:00:00.000Z' };
+const connected: StreamEvent = { type: 'connected', streamId: 'tok', symbol: 'TSLA', endsAt: base.timestamp, resumed: false, demo: false, progress: 0, ...base };
+const newsAt = (progress: number): StreamEvent => ({ type: 'news', symbol: 'TSLA', articles: [], warnings: [], progress, ...base });
+const complete: StreamEvent = { type: 'complete', delivered: 0, progress: 1, ...base };
+
+async function readAll(res: Response): Promise<string> {
+  return new TextDecoder().decode(await res.arrayBuffer());
+}
+
+async function* frames(events: AsyncGenerator<StreamEvent>) {
+  for await (const event of events) yield formatSseEvent(event, 'tok');
+}
+
+function start(events: AsyncGenerator<StreamEvent>, heartbeatMs = 10_000, controller = new AbortController()) {
+  const res = sseResponse(frames(events), { heartbeatMs, onCancel: () => controller.abort() });
+  return { res, controller };
+}
+
+describe('sseResponse', () => {
+  it('200 with the contract headers (no buffering, no compression)', async () => {
+    const { res } = start((async function* () { yield connected; yield complete; })());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
+    expect(SSE_HEADERS['Cache-Control']).toContain('no-transform');
+    await readAll(res);
+  });
+
+  it('writes each event in wire format and closes after the final one', async () => {
+    const events = [connected, newsAt(0.5), complete];
+    const { res } = start((async function* () { yield* events; })());
+    expect(await readAll(res)).toBe(events.map((e) => formatSseEvent(e, 'tok')).join(''));
+  });
+
+  it('sends ": keep-alive" during silence, and none while events flow', async () => {
+    const silent = start((async function* () { yield connected; await sleep(450); yield complete; })(), 100);
+    const text = await readAll(silent.res);
+    expect(text.split(': keep-alive\n\n').length - 1).toBeGreaterThanOrEqual(2);
+    expect(text.endsWith(formatSseEvent(complete, 'tok'))).toBe(true);
+
+    const busy = start((async function* () {
+      yield connected;
+      for (let i = 1; i <= 8; i++) { await sleep(40); yield newsAt(i / 10); }
+      yield complete;
+    })(), 500); // events every ~40 ms: far inside the heartbeat period even on a loaded machine
+    expect(await readAll(busy.res)).not.toContain('keep-alive');
+  });
+
+  it('an event source that throws ends the response cleanly (no hang)', async () => {
+    const { res } = start((async function* () { yield connected; throw new Error('bug'); })());
+    expect(await readAll(res)).toBe(formatSseEvent(connected, 'tok'));
+  });
+
+  it('a client that goes away cancels: the source is stopped and finishes', async () => {
+    let finished = false;
+    const controller = new AbortController();
+    const { res } = start(
+      (async function* () {
+        try {
+          yield connected;
+          await sleepUntil(Date.now() + 60_000, controller.signal);
+          if (!controller.signal.aborted) yield complete;
+        } finally {
+          finished = true;
+        }
+      })(),
+      50,
+      controller,
+    );
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(controller.signal.aborted).toBe(true);
+    await sleep(200); // several heartbeat periods: none may fire into the cancelled stream
+    expect(finished).toBe(true);
+  });
+
+  // Regression: the heartbeat kept firing into the cancelled body until the event source noticed
+  // the abort; with a slow source that threw ERR_INVALID_STATE from a timer (an uncaught exception).
+  it('a heartbeat due after the client left never throws', async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const { res } = start((async function* () { yield connected; await sleep(400); yield complete; })(), 50);
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      await sleep(600);
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ArticleRegistry, storyKeys } from '@/lib/news/hub/article-registry';
+import type { Article } from '@/lib/news/types';
+
+const article = (id: string, extra: Partial<Article> = {}): Article => ({
+  id, title: `Headline ${id} long enough to be a story`, url: `https://news.example/${id}`, source: 'Test', scope: 'market', summary: '', ...extra,
+});
+
+describe('ArticleRegistry', () => {
+  it('numbers each (feed, id) once, increasing; the cursor is the highest number handed out', () => {
+    const registry = new ArticleRegistry();
+    const a = registry.sequence('feed-1', article('a', { publishedAt: '2025-11-25T10:00:00.000Z' }), 1000);
+    const b = registry.sequence('feed-1', article('b'), 2000);
+    expect(b.seq).toBeGreaterThan(a.seq);
+    expect(registry.sequence('feed-1', article('a', { publishedAt: '2025-11-25T10:00:00.000Z' }), 9000).seq).toBe(a.seq);
+    expect(registry.cursor).toBe(b.seq);
+    // The same id in another feed with another link is another item, with its own number…
+    expect(registry.sequence('feed-2', article('a', { url: 'https://other.example/a' }), 3000).seq).toBeGreaterThan(b.seq);
+    // …while the same link in another feed is the same story, under the number it was first seen with.
+    expect(registry.sequence('feed-3', article('x', { url: 'https://news.example/b' }), 4000).seq).toBe(b.seq);
+  });
+
+  it('dated articles sort by publishedAt and gain no firstSeenAt; undated ones keep their first-seen time', () => {
+    const registry = new ArticleRegistry();
+    const dated = registry.sequence('f', article('d', { publishedAt: '2025-11-25T10:00:00.000Z' }), 5000);
+    expect(dated.sortTime).toBe(Date.parse('2025-11-25T10:00:00.000Z'));
+    expect(dated.article).not.toHaveProperty('firstSeenAt');
+    const first = registry.sequence('f', article('u'), 5000);
+    const again = registry.sequence('f', article('u'), 99_000);
+    expect(first.article.firstSeenAt).toBe(new Date(5000).toISOString());
+    expect(again.article.firstSeenAt).toBe(new Date(5000).toISOString());
+    expect(again.sortTime).toBe(5000);
+  });
+
+  // An article that stays in a feed all day (a market feed's top story) must not be evicted while
+  // other items pass through: a new number would send it to every running stream again.
+  it('an article still present in its feed keeps its number however many others pass through', () => {
+    const registry = new ArticleRegistry();
+    const live = registry.sequence('market', article('live'), 1000);
+    for (let i = 0; i < 50_000; i++) {
+      registry.sequence('market', article('live'), 1000 + i); // still in the feed at every poll
+      registry.sequence(`symbol-${i % 1000}`, article(`other-${i}`), 1000 + i);
+    }
+    expect(registry.sequence('market', article('live'), 99_999).seq).toBe(live.seq);
+  });
+});
+
+describe('storyKeys', () => {
+  it('the canonical URL always; the normalised title only when long enough to identify a story', () => {
+    expect(storyKeys(article('x', { url: 'https://A.example/X', title: 'Markets' }))).toEqual(['u:https://a.example/x']);
+    expect(storyKeys(article('x', { url: 'https://a.example/x', title: 'Fed holds rates steady, signals patience!' }))).toEqual([
+      'u:https://a.example/x',
+      't:fed holds rates steady signals patience',
+    ]);
+  });
+});

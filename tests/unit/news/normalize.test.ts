@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalUrl, feedDate, plainText, truncate } from '@/lib/news/parse/normalize';
+
+describe('canonicalUrl', () => {
+  it.each([
+    ['https://finance.yahoo.com/news/a-1.html?.tsrc=rss', 'https://finance.yahoo.com/news/a-1.html'],
+    ['https://www.marketwatch.com/story/x-1?mod=mw_rss_topstories', 'https://www.marketwatch.com/story/x-1'],
+    ['https://www.marketwatch.com/story/x-1?mod=hp_lead_pos1&page=2', 'https://www.marketwatch.com/story/x-1?page=2'],
+    ['https://www.cnbc.com/a.html?__source=rss&utm_source=rss&utm_medium=feed#anchor', 'https://www.cnbc.com/a.html'],
+    ['https://WWW.CNBC.COM:443/a.html', 'https://www.cnbc.com/a.html'],
+    ['  https://example.com/a  ', 'https://example.com/a'],
+    ['https://example.com/a?id=5&UTM_Campaign=x&fbclid=abc&gclid=1', 'https://example.com/a?id=5'],
+  ])('%s → %s', (raw, expected) => {
+    expect(canonicalUrl(raw)).toBe(expected);
+  });
+
+  it('keeps parameters that are real on some sites (mod, ref, src with non-tracking values)', () => {
+    expect(canonicalUrl('https://example.com/search?mod=admin&ref=v2&src=img')).toBe('https://example.com/search?mod=admin&ref=v2&src=img');
+  });
+
+  it.each(['', 'not a url', '/relative/path', 'javascript:alert(1)', 'data:text/html,x', 'ftp://example.com/a', 'https://user:pw@example.com/a', 'mailto:a@b.c'])(
+    'refuses %j',
+    (raw) => {
+      expect(canonicalUrl(raw)).toBeNull();
+    },
+  );
+
+  it('is idempotent', () => {
+    for (const raw of ['https://a.example/x?q=1&utm_source=y', 'https://a.example/x?q=a%20b', 'https://a.example/x?flag']) {
+      const once = canonicalUrl(raw)!;
+      expect(canonicalUrl(once)).toBe(once);
+    }
+  });
+
+  // Regression: removing tracking parameters through url.searchParams re-serialised the query
+  // ("%20" → "+", "flag" → "flag="), so cross-feed dedupe by canonical URL missed the same story.
+  it('the same link with and without tracking parameters has one canonical form', () => {
+    expect(canonicalUrl('https://a.example/x?q=a%20b&utm_source=rss')).toBe(canonicalUrl('https://a.example/x?q=a%20b'));
+    expect(canonicalUrl('https://a.example/x?flag&utm_source=rss')).toBe(canonicalUrl('https://a.example/x?flag'));
+  });
+});
+
+describe('plainText', () => {
+  it('strips tags, decodes entities after stripping, collapses whitespace', () => {
+    expect(plainText('<p>Stocks <b>rose</b>&nbsp;2%</p><p>Bonds&#8217; fell</p>')).toBe('Stocks rose 2% Bonds\u2019 fell');
+    expect(plainText('  a\n\n\tb  ')).toBe('a b');
+    expect(plainText('<![CDATA[<i>x</i>]]>')).toBe('x');
+  });
+
+  it('block tags separate words; inline tags do not', () => {
+    expect(plainText('one<br/>two<div>three</div>fo<b>ur</b>')).toBe('one two three four');
+  });
+
+  it('drops script, style and comments with their content', () => {
+    expect(plainText('a<script>alert("x")</script>b<style>p{}</style>c<!-- hidden -->d')).toBe('a b c d');
+  });
+
+  it('escaped markup in a headline stays visible text, never becomes markup that is stripped', () => {
+    expect(plainText('Why &lt;b&gt; tags matter')).toBe('Why <b> tags matter');
+  });
+
+  it('keeps comparisons that only look like tags', () => {
+    expect(plainText('S&amp;P 500 < 5000 and yields > 4%')).toBe('S&P 500 < 5000 and yields > 4%');
+  });
+});
+
+describe('truncate (summary at most 300 characters)', () => {
+  it('leaves short text alone', () => {
+    expect(truncate('short')).toBe('short');
+    expect(truncate('x'.repeat(300))).toBe('x'.repeat(300));
+  });
+
+  it('cuts at a word boundary with an ellipsis, never over 300', () => {
+    const text = 'word '.repeat(100).trim();
+    const out = truncate(text);
+    expect(out.length).toBeLessThanOrEqual(300);
+    expect(out.endsWith('word…')).toBe(true);
+  });
+
+  it('cuts a text without spaces mid-word', () => {
+    const out = truncate('x'.repeat(1000));
+    expect(out).toBe(`${'x'.repeat(299)}…`);
+  });
+
+  it('never leaves half a surrogate pair', () => {
+    const out = truncate('\u{1F4C8}'.repeat(400));
+    expect(out.length).toBeLessThanOrEqual(300);
+    expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('respects the limit for every length around it', () => {
+    for (let n = 290; n <= 320; n++) {
+      const text = Array.from({ length: n }, (_, i) => (i % 7 === 6 ? ' ' : 'a')).join('');
+      expect(truncate(text).length).toBeLessThanOrEqual(300);
+    }
+  });
+});
+
+describe('feedDate', () => {
+  const now = Date.UTC(2026, 10, 25, 14, 0, 0);
+
+  it.each([
+    ['Tue, 25 Nov 2025 13:30:12 +0000', '2025-11-25T13:30:12.000Z'],
+    ['Tue, 25 Nov 2025 13:30:12 GMT', '2025-11-25T13:30:12.000Z'],
+    ['Tue, 25 Nov 2025 08:30:12 EST', '2025-11-25T13:30:12.000Z'],
+    ['2025-10-23T16:05:12-04:00', '2025-10-23T20:05:12.000Z'],
+    ['  2025-10-23T20:05:12Z ', '2025-10-23T20:05:12.000Z'],
+  ])('%j → %s', (raw, iso) => {
+    expect(feedDate(raw, now)).toBe(iso);
+  });
+
+  it.each(['', 'TBA', 'Version 2', '0', '1', 'null', '2025-13-45T99:99:99Z', '1970-01-01T00:00:00Z', '2099-01-01T00:00:00Z'])(
+    'gives nothing for %j',
+    (raw) => {
+      expect(feedDate(raw, now)).toBeUndefined();
+    },
+  );
+
+  // RSS 2.0 dates are RFC 822, where "the year may be expressed with two characters or four
+  // characters"; the RSS 2.0 spec's own example is "Sat, 07 Sep 2002 00:00:01 GMT" but two-digit
+  // forms like "Sat, 07 Sep 02 00:00:01 GMT" are valid too and must not be dropped.
+  it('accepts an RFC 822 date with a two-digit year (valid RSS 2.0)', () => {
+    expect(feedDate('Tue, 25 Nov 25 13:30:12 GMT', now)).toBe('2025-11-25T13:30:12.000Z');
+  });
+
+  it('accepts up to a day of clock skew, not more', () => {
+    expect(feedDate(new Date(now + 3_600_000).toUTCString(), now)).toBeDefined();
+    expect(feedDate(new Date(now + 2 * 86_400_000).toUTCString(), now)).toBeUndefined();
+  });
+
+  it('ignores non-strings', () => {
+    expect(feedDate(undefined, now)).toBeUndefined();
+    expect(feedDate(1_700_000_000_000, now)).toBeUndefined();
+  });
+});

@@ -1,0 +1,313 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamParams } from '@/lib/contract/query';
+import type { StreamCursor } from '@/lib/stream/cursor';
+import type { StreamEvent } from '@/lib/stream/events';
+import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
+import { sleep } from '@/tests/support/wait';
+
+/**
+ * streamMarketNews, the typed event sequence behind both the SSE route and the MCP tool, against a
+ * local feed server. Each test uses its own symbol (its own per-symbol feed); the market feed is
+ * shared and holds only old items so it never competes for "latest".
+ */
+let feeds: FeedServer;
+let tool: typeof import('@/lib/stream/news-stream');
+let snapshot: typeof import('@/lib/stream/snapshot');
+let cursors: typeof import('@/lib/stream/cursor');
+let hub: typeof import('@/lib/stream/hub');
+
+const MIN = 60_000;
+const ago = (minutes: number) => new Date(Date.now() - minutes * MIN);
+const items = (prefix: string, count: number, newestMinutesAgo = 1): FeedItem[] =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${i}`,
+    title: `${prefix} headline number ${i} for the stream test`,
+    link: `https://news.example/${prefix}/${i}`,
+    published: ago(newestMinutesAgo + i),
+  }));
+
+beforeAll(async () => {
+  feeds = await startFeedServer();
+  process.env.NEWS_FEEDS = `${feeds.url}/sym/{symbol}.xml ${feeds.url}/market.xml`;
+  process.env.NEWS_MIN_POLL_MS = '250';
+  process.env.NEWS_FETCH_TIMEOUT_MS = '1000';
+  process.env.LOG_LEVEL = 'error';
+  (await import('@/lib/config/settings')).resetSettings();
+  tool = await import('@/lib/stream/news-stream');
+  snapshot = await import('@/lib/stream/snapshot');
+  cursors = await import('@/lib/stream/cursor');
+  hub = await import('@/lib/stream/hub');
+  feeds.set('/market.xml', rssFeed('Market', items('mkt', 3, 3 * 24 * 60)));
+});
+afterAll(async () => {
+  await feeds.close();
+});
+
+/** A stream as the session runs it: planned (new, or resumed from a cursor), then iterated. */
+function stream(params: StreamParams, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
+  return tool.streamMarketNews(params, tool.planStream(params.duration, options.resume), options);
+}
+
+type Received = { event: StreamEvent; at: number };
+
+/** Runs a stream to its end, recording when each event arrived. */
+async function collect(gen: AsyncGenerator<StreamEvent>, onEvent?: (r: Received, all: Received[]) => void | Promise<void>) {
+  const all: Received[] = [];
+  for await (const event of gen) {
+    const r = { event, at: Date.now() };
+    all.push(r);
+    await onEvent?.(r, all);
+  }
+  return all;
+}
+
+const news = (events: Received[]) => events.flatMap((r) => (r.event.type === 'news' ? [r.event] : []));
+const ids = (events: Received[]) => news(events).flatMap((e) => e.articles.map((a) => a.id));
+/** Subscribers of per-symbol pollers in the process-wide hub (meaningful only when no other stream runs). */
+const symbolSubscribers = () =>
+  hub.newsHub().feedHealth().filter((h) => h.scope === 'symbol').reduce((n, h) => n + h.subscribers, 0);
+
+describe('streamMarketNews', () => {
+  it.concurrent('connected → news every interval → complete at endsAt, progress strictly increasing', async () => {
+    feeds.set('/sym/ORD.xml', rssFeed('ORD', items('ord', 5)));
+    const started = Date.now();
+    const events = await collect(stream({ symbol: 'ORD', interval: 1000, duration: 3500, limit: 10 }, { signal: new AbortController().signal }));
+    const types = events.map((r) => r.event.type);
+    expect(types[0]).toBe('connected');
+    expect(types.at(-1)).toBe('complete');
+    expect(types.slice(1, -1).every((t) => t === 'news')).toBe(true);
+    expect(types.length - 2).toBeGreaterThanOrEqual(3); // news at ~0, 1000, 2000, 3000 ms
+
+    const connected = events[0]!.event;
+    if (connected.type !== 'connected') throw new Error('unreachable');
+    expect(connected).toMatchObject({ symbol: 'ORD', resumed: false, demo: false, progress: 0 });
+    const endsAt = Date.parse(connected.endsAt);
+    expect(Math.abs(endsAt - (started + 3500))).toBeLessThan(200);
+    expect(events[0]!.at - started).toBeLessThan(200); // before any feed I/O
+
+    const progress = events.map((r) => r.event.progress);
+    expect(progress[0]).toBe(0);
+    expect(progress.at(-1)).toBe(1);
+    const middle = progress.slice(1, -1);
+    for (let i = 0; i < middle.length; i++) {
+      expect(middle[i]).toBeGreaterThan(i === 0 ? 0 : middle[i - 1]!);
+      expect(middle[i]).toBeLessThan(1);
+    }
+
+    // Final on time: at endsAt, not an interval late (generous bound for a loaded 2-core machine).
+    const complete = events.at(-1)!;
+    expect(complete.at).toBeGreaterThanOrEqual(endsAt - 5);
+    expect(complete.at - endsAt).toBeLessThan(1000);
+    // The second news event waits for the interval.
+    expect(events[2]!.at - started).toBeGreaterThanOrEqual(900);
+
+    // First news: everything (5 symbol + 3 market, under the limit), newest first; then nothing new.
+    const batches = news(events);
+    expect(batches[0]!.articles.map((a) => a.id)).toEqual(['ord-0', 'ord-1', 'ord-2', 'ord-3', 'ord-4', 'mkt-0', 'mkt-1', 'mkt-2']);
+    expect(batches.slice(1).every((b) => b.articles.length === 0)).toBe(true);
+    expect(complete.event).toMatchObject({ type: 'complete', delivered: 8 });
+
+    // Every event id is a cursor of this stream.
+    const decoded = events.map((r) => cursors.decodeCursor(r.event.cursor));
+    expect(decoded.every((c) => c?.streamId === connected.streamId && c.endsAt === endsAt)).toBe(true);
+  });
+
+  it.concurrent('first news carries at most `limit` latest articles; later ones only new articles, never repeats', async () => {
+    const path = '/sym/LIM.xml';
+    const base = items('lim', 8, 10);
+    feeds.set(path, rssFeed('LIM', base));
+    const added: string[] = [];
+    const events = await collect(
+      stream({ symbol: 'LIM', interval: 1000, duration: 3500, limit: 3 }, { signal: new AbortController().signal }),
+      (r, all) => {
+        if (r.event.type === 'news' && news(all).length === 1) {
+          // Two newer items and one older-dated item the feed only now carries: all three are new.
+          const fresh = [
+            { id: 'lim-new-1', title: 'LIM brand new headline one', link: 'https://news.example/lim/new1', published: ago(0.5) },
+            { id: 'lim-new-2', title: 'LIM brand new headline two', link: 'https://news.example/lim/new2', published: ago(0.2) },
+            { id: 'lim-late', title: 'LIM late-indexed older story', link: 'https://news.example/lim/late', published: ago(600) },
+          ];
+          added.push(...fresh.map((f) => f.id));
+          feeds.set(path, rssFeed('LIM', [...fresh, ...base]));
+        }
+      },
+    );
+    const batches = news(events);
+    expect(batches[0]!.articles.map((a) => a.id)).toEqual(['lim-0', 'lim-1', 'lim-2']);
+    const later = batches.slice(1).flatMap((b) => b.articles.map((a) => a.id));
+    expect(later.sort()).toEqual([...added].sort());
+    const all = ids(events);
+    expect(new Set(all).size).toBe(all.length);
+    expect(events.at(-1)!.event).toMatchObject({ type: 'complete', delivered: 6 });
+  });
+
+  it.concurrent('aborting the signal ends the generator promptly and releases the feed subscription', async () => {
+    const path = '/sym/ABT.xml';
+    feeds.set(path, rssFeed('ABT', items('abt', 2)));
+    const controller = new AbortController();
+    const gen = stream({ symbol: 'ABT', interval: 1000, duration: 60_000, limit: 10 }, { signal: controller.signal });
+    expect((await gen.next()).value?.type).toBe('connected');
+    expect((await gen.next()).value?.type).toBe('news');
+    const pending = gen.next(); // now sleeping until the next tick
+    await sleep(100);
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(Date.now() - abortedAt).toBeLessThan(1000); // contract: all work stops within one second
+    const stoppedAt = feeds.count(path);
+    await sleep(1500);
+    expect(feeds.count(path)).toBe(stoppedAt); // nobody polls ABT any more
+  });
+
+  it.concurrent('aborting while waiting for a hanging feed ends the stream promptly', async () => {
+    feeds.set('/sym/ABH.xml', { kind: 'hang' });
+    const controller = new AbortController();
+    const gen = stream({ symbol: 'ABH', interval: 1000, duration: 60_000, limit: 10 }, { signal: controller.signal });
+    expect((await gen.next()).value?.type).toBe('connected');
+    const pending = gen.next();
+    await sleep(100);
+    const abortedAt = Date.now();
+    controller.abort();
+    expect((await pending).done).toBe(true);
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+  });
+
+  it.concurrent('resume from a cursor: same stream and endsAt, no repeats, progress continues, ends on time', async () => {
+    const path = '/sym/RSM.xml';
+    feeds.set(path, rssFeed('RSM', items('rsm', 3)));
+    const params = { symbol: 'RSM', interval: 1000, duration: 4000, limit: 10 };
+    const first = stream(params, { signal: new AbortController().signal });
+    const connected = (await first.next()).value as StreamEvent & { type: 'connected' };
+    const news1 = (await first.next()).value as StreamEvent & { type: 'news' };
+    expect(news1.articles.map((a) => a.id)).toEqual(expect.arrayContaining(['rsm-0', 'rsm-1', 'rsm-2']));
+    await first.return(undefined); // the client went away
+
+    feeds.set(path, rssFeed('RSM', [{ id: 'rsm-new', title: 'RSM fresh headline after the drop', link: 'https://news.example/rsm/new', published: ago(0.1) }, ...items('rsm', 3)]));
+    await sleep(1200);
+    const resume = cursors.decodeCursor(news1.cursor)!;
+    const events = await collect(stream(params, { signal: new AbortController().signal, resume }));
+    const again = events[0]!.event;
+    expect(again).toMatchObject({ type: 'connected', resumed: true, streamId: connected.streamId, endsAt: connected.endsAt });
+    expect(again.progress).toBeGreaterThan(0);
+    expect(ids(events)).toEqual(['rsm-new']);
+    const progress = events.slice(1, -1).map((r) => r.event.progress);
+    expect(progress[0]).toBeGreaterThan(news1.progress);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1]!);
+    const complete = events.at(-1)!;
+    expect(complete.event.type).toBe('complete');
+    expect(Math.abs(complete.at - Date.parse(connected.endsAt))).toBeLessThan(1000);
+  });
+
+  it.concurrent('`since` (a cursor or an ISO time) starts a new stream that skips what was delivered', async () => {
+    const path = '/sym/SNC.xml';
+    feeds.set(path, rssFeed('SNC', items('snc', 3, 30)));
+    const params = { symbol: 'SNC', interval: 1000, duration: 1500, limit: 10 };
+    const first = stream(params, { signal: new AbortController().signal });
+    await first.next();
+    const delivered = (await first.next()).value as StreamEvent & { type: 'news' };
+    await first.return(undefined);
+    feeds.set(path, rssFeed('SNC', [{ id: 'snc-new', title: 'SNC headline the first call missed', link: 'https://news.example/snc/new', published: ago(1) }, ...items('snc', 3, 30)]));
+    await sleep(600);
+
+    const byCursor = await collect(stream(params, { signal: new AbortController().signal, since: delivered.cursor }));
+    expect(byCursor[0]!.event).toMatchObject({ type: 'connected', resumed: false });
+    expect(ids(byCursor)).toEqual(['snc-new']);
+
+    // An ISO time: only articles published after it (snc-0 is 30 minutes old, snc-new 1 minute).
+    const byTime = await collect(stream(params, { signal: new AbortController().signal, since: ago(10).toISOString() }));
+    expect(ids(byTime)).toEqual(['snc-new']);
+  });
+
+  it.concurrent('a failing feed is a warning on news events and never ends the stream early', async () => {
+    feeds.set('/sym/FLR.xml', { kind: 'status', status: 500 });
+    const events = await collect(stream({ symbol: 'FLR', interval: 1000, duration: 2000, limit: 10 }, { signal: new AbortController().signal }));
+    expect(events.at(-1)!.event.type).toBe('complete');
+    const first = news(events)[0]!;
+    expect(first.warnings).toEqual([{ source: '127.0.0.1', error: 'feed answered HTTP 500' }]);
+    expect(first.articles.map((a) => a.id)).toEqual(['mkt-0', 'mkt-1', 'mkt-2']);
+  });
+
+  it.concurrent('a hanging feed cannot delay the final event past endsAt', async () => {
+    feeds.set('/sym/SLW.xml', { kind: 'hang' });
+    const started = Date.now();
+    const events = await collect(stream({ symbol: 'SLW', interval: 1000, duration: 1500, limit: 10 }, { signal: new AbortController().signal }));
+    expect(events.at(-1)!.event.type).toBe('complete');
+    expect(events.at(-1)!.at - (started + 1500)).toBeLessThan(1000);
+    for (let i = 2; i < events.length; i++) expect(events[i]!.event.progress).toBeGreaterThan(events[i - 1]!.event.progress);
+  });
+
+  // A client that drops after `connected` (feeds slow: ready() may wait NEWS_FETCH_TIMEOUT_MS + 1 s)
+  // reconnects with the connected event's id: nothing was delivered, so the stream's first news
+  // event is still "the first" and carries at most `limit` articles.
+  it.concurrent('a stream resumed before its first news event still honours `limit`', async () => {
+    feeds.set('/sym/RBF.xml', rssFeed('RBF', items('rbf', 8)));
+    const params = { symbol: 'RBF', interval: 1000, duration: 2500, limit: 3 };
+    const first = stream(params, { signal: new AbortController().signal });
+    const connected = (await first.next()).value as StreamEvent & { type: 'connected' };
+    await first.return(undefined);
+    const resume = cursors.decodeCursor(connected.cursor)!;
+    const events = await collect(stream(params, { signal: new AbortController().signal, resume }));
+    expect(news(events)[0]!.articles.map((a) => a.id)).toEqual(['rbf-0', 'rbf-1', 'rbf-2']);
+  });
+});
+
+describe('streamMarketNews: delivery edge cases', () => {
+  // A stream remembers only the highest seq it passed. A story that leaves the feed that delivered it
+  // and later shows up in another feed (same canonical URL) must keep its number, or it is sent again.
+  // Not concurrent: it changes the shared market feed.
+  it('a delivered story that moves to another feed is not sent again', async () => {
+    const marketBase = items('mkt', 3, 3 * 24 * 60);
+    const story = { title: 'RSF agrees to be acquired by a larger rival', link: 'https://news.example/rsf/deal', published: ago(2 * 24 * 60) };
+    feeds.set('/sym/RSF.xml', rssFeed('RSF', [{ id: 'yahoo-rsf-deal', ...story }]));
+    let droppedAt = 0;
+    let moved = false;
+    try {
+      const events = await collect(
+        stream({ symbol: 'RSF', interval: 1000, duration: 5500, limit: 10 }, { signal: new AbortController().signal }),
+        async (r) => {
+          if (r.event.type !== 'news') return;
+          if (!droppedAt) {
+            feeds.set('/sym/RSF.xml', rssFeed('RSF', [])); // the story leaves the symbol feed…
+            droppedAt = feeds.count('/sym/RSF.xml');
+          } else if (!moved && feeds.count('/sym/RSF.xml') > droppedAt) {
+            await sleep(200); // …that drop has been polled…
+            feeds.set('/market.xml', rssFeed('Market', [{ id: 'cnbc-rsf-deal', ...story, link: `${story.link}?utm_source=rss` }, ...marketBase]));
+            moved = true; // …and then a market feed carries it
+          }
+        },
+      );
+      expect(moved).toBe(true);
+      const urls = news(events).flatMap((e) => e.articles.map((a) => a.url));
+      expect(urls.filter((u) => u === story.link)).toHaveLength(1);
+    } finally {
+      feeds.set('/market.xml', rssFeed('Market', marketBase));
+    }
+  }, 15_000);
+});
+
+describe('getMarketNews', () => {
+  it('returns at most `limit` latest articles at once, then releases its subscription', async () => {
+    feeds.set('/sym/GMN.xml', rssFeed('GMN', items('gmn', 6)));
+    const result = await snapshot.getMarketNews({ symbol: 'GMN', limit: 4 });
+    expect(result).toMatchObject({ symbol: 'GMN', demo: false, warnings: [] });
+    expect(result.articles.map((a) => a.id)).toEqual(['gmn-0', 'gmn-1', 'gmn-2', 'gmn-3']);
+    const count = feeds.count('/sym/GMN.xml');
+    await sleep(800);
+    expect(feeds.count('/sym/GMN.xml')).toBe(count);
+    expect(symbolSubscribers()).toBe(0); // runs after the concurrent streams above: every one released its feeds
+  });
+  // getMarketNews subscribes, and ready() resolves at once because the feed's poller was "attempted"
+  // long ago; it returns that old snapshot and closes, which stops the poller before its (overdue)
+  // timer fires. So once no stream is running, GET /api/news and get_market_news keep serving what
+  // was fetched when the last subscriber left, without ever fetching again, until the idle poller
+  // is swept (news-hub.ts IDLE_POLLER_TTL_MS, 15 min).
+  it('a later snapshot reflects the feed as it is now, not as it was at the previous call', async () => {
+    const path = '/sym/GMF.xml';
+    feeds.set(path, rssFeed('GMF', items('gmf', 2, 5)));
+    expect((await snapshot.getMarketNews({ symbol: 'GMF', limit: 10 })).articles.map((a) => a.id)).toContain('gmf-0');
+    feeds.set(path, rssFeed('GMF', [{ id: 'gmf-new', title: 'GMF headline published since the last call', link: 'https://news.example/gmf/new', published: ago(1) }, ...items('gmf', 2, 5)]));
+    await sleep(1000); // several NEWS_MIN_POLL_MS periods: the poller is due again
+    const later = await snapshot.getMarketNews({ symbol: 'GMF', limit: 10 });
+    expect(later.articles.map((a) => a.id)).toContain('gmf-new');
+  });
+});

@@ -1,0 +1,67 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StreamEvent } from '@/lib/stream/events';
+
+/**
+ * The stream session over the demo source (no network): whatever way a stream ends, its slot,
+ * open-stream count and end log are released exactly once, with the reason.
+ */
+let sessions: typeof import('@/lib/stream/session');
+let activeStreamCount: typeof import('@/lib/observability/active-streams').activeStreamCount;
+let lines: Array<Record<string, unknown>>;
+
+beforeAll(async () => {
+  process.env.NEWS_FEEDS = 'demo';
+  process.env.LOG_LEVEL = 'info';
+  process.env.RATE_LIMIT_PER_MINUTE = '0';
+  process.env.MAX_STREAMS_PER_CLIENT = '2';
+  (await import('@/lib/config/settings')).resetSettings();
+  sessions = await import('@/lib/stream/session');
+  ({ activeStreamCount } = await import('@/lib/observability/active-streams'));
+});
+beforeEach(() => {
+  lines = [];
+  const capture = (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>);
+  vi.spyOn(console, 'log').mockImplementation(capture);
+  vi.spyOn(console, 'error').mockImplementation(capture);
+});
+afterEach(() => vi.restoreAllMocks());
+
+const params = { symbol: 'TSLA', interval: 1000, duration: 1500, limit: 2 };
+const request = () => new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+const ends = () => lines.filter((l) => l.event === 'stream.ended').map((l) => l.reason);
+
+async function open() {
+  const started = await sessions.openStreamSession({ request: request(), endpoint: 'sse', params });
+  if (!started.ok) throw new Error(`refused: ${started.refusal.message}`);
+  return started.session;
+}
+
+describe('stream session', () => {
+  it('a stream that runs to its end is closed once as complete, and its slot is free again', async () => {
+    const session = await open();
+    expect(activeStreamCount('sse')).toBe(1);
+    const types: StreamEvent['type'][] = [];
+    for await (const event of session.events) types.push(event.type);
+    expect(types[0]).toBe('connected');
+    expect(types.at(-1)).toBe('complete');
+    session.close('error'); // too late: already closed
+    expect(session.endReason()).toBe('complete');
+    expect(ends()).toEqual(['complete']);
+    expect(activeStreamCount('sse')).toBe(0);
+  });
+
+  it('an aborted stream is closed as client-gone, and the cap counts only open streams', async () => {
+    const a = await open();
+    const b = await open();
+    const refused = await sessions.openStreamSession({ request: request(), endpoint: 'sse', params });
+    expect(refused.ok).toBe(false);
+    await a.events.next();
+    a.controller.abort();
+    expect((await a.events.next()).done).toBe(true);
+    b.close('client-gone'); // never iterated: closing by hand releases it too
+    expect(ends()).toEqual(['client-gone', 'client-gone']);
+    expect(activeStreamCount('sse')).toBe(0);
+    const c = await open();
+    c.close('client-gone');
+  });
+});
