@@ -33,6 +33,11 @@ export interface Settings {
   state: StateConfig;
   streamMaxDurationMs: number;
   streamHeartbeatMs: number;
+  /** HMAC key for cursors (STREAM_CURSOR_SECRET); unset: one per deployment via Redis, else per process. */
+  cursorSecret?: string;
+  snapshotRatePerMinute: number;
+  maxActiveSymbols: number;
+  newsHostMaxRps: number;
   logLevel: LogLevel;
   /** Hostnames Vercel gives this deployment (VERCEL_URL, VERCEL_BRANCH_URL, VERCEL_PROJECT_PRODUCTION_URL). */
   vercelHosts: string[];
@@ -120,6 +125,14 @@ const variables = {
   REDIS_URL: { rule: 'fail-closed', schema: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://'), fallback: undefined },
   STREAM_MAX_DURATION_MS: { rule: 'default', schema: integer('STREAM_MAX_DURATION_MS', 1000, 24 * 3_600_000), fallback: 300_000 },
   STREAM_HEARTBEAT_MS: { rule: 'default', schema: integer('STREAM_HEARTBEAT_MS', 1000, 300_000), fallback: 15_000 },
+  STREAM_CURSOR_SECRET: {
+    rule: 'fail-closed',
+    schema: z.string().min(32, 'STREAM_CURSOR_SECRET must be at least 32 characters').max(1024, 'STREAM_CURSOR_SECRET must be at most 1024 characters'),
+    fallback: undefined,
+  },
+  SNAPSHOT_RATE_LIMIT_PER_MINUTE: { rule: 'fail-closed', schema: integer('SNAPSHOT_RATE_LIMIT_PER_MINUTE', 0, 100_000), fallback: 120 },
+  MAX_ACTIVE_SYMBOLS: { rule: 'fail-closed', schema: integer('MAX_ACTIVE_SYMBOLS', 1, 1_000_000), fallback: 2000 },
+  NEWS_HOST_MAX_RPS: { rule: 'default', schema: integer('NEWS_HOST_MAX_RPS', 1, 1000), fallback: 4 },
   LOG_LEVEL: { rule: 'default', schema: z.string().toLowerCase().pipe(z.enum(['debug', 'info', 'warn', 'error'])), fallback: 'info' as LogLevel },
 } satisfies Record<string, { rule: Rule; schema: z.ZodType; fallback: unknown }>;
 
@@ -162,6 +175,10 @@ export function parseSettings(raw: Record<string, string | undefined>): ParsedSe
       state,
       streamMaxDurationMs: v.STREAM_MAX_DURATION_MS,
       streamHeartbeatMs: v.STREAM_HEARTBEAT_MS,
+      cursorSecret: v.STREAM_CURSOR_SECRET,
+      snapshotRatePerMinute: v.SNAPSHOT_RATE_LIMIT_PER_MINUTE,
+      maxActiveSymbols: v.MAX_ACTIVE_SYMBOLS,
+      newsHostMaxRps: v.NEWS_HOST_MAX_RPS,
       logLevel: v.LOG_LEVEL,
       vercelHosts: ['VERCEL_URL', 'VERCEL_BRANCH_URL', 'VERCEL_PROJECT_PRODUCTION_URL'].map((n) => raw[n]?.trim() ?? '').filter(Boolean),
     },
