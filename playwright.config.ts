@@ -15,6 +15,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: 'test-results/e2e',
+  // scripts/support is plain ESM that bare node runs too: Playwright's CommonJS transform breaks
+  // an .mjs file, so Node loads it untouched (require of an ES module, Node >= 20.19).
+  build: { external: ['**/scripts/support/*.mjs'] },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : [['list']],
   use: {
     trace: 'retain-on-failure',

@@ -17,8 +17,7 @@ import {
   stopButton,
   test,
 } from './support/test';
-
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../tests/support/wait';
 
 test('a live stream shows progress, brings a new article in once, completes and does not reconnect', async ({ page }) => {
   const symbol = 'LIVEA';
@@ -63,7 +62,7 @@ test('a live stream shows progress, brings a new article in once, completes and 
   await expect(newsList(page).locator('li').first()).toHaveAttribute('data-article-id', 'livea-3');
 
   // Later rounds resend nothing already shown.
-  await wait(2_500);
+  await sleep(2_500);
   await expectNoDuplicates(page);
   expect((await listedIdCounts(page)).get('livea-3')).toBe(1);
 
@@ -74,7 +73,7 @@ test('a live stream shows progress, brings a new article in once, completes and 
   const requestsAtEnd = streamRequests.length;
   expect(requestsAtEnd).toBe(1);
   // EventSource would reconnect after the server's `retry` (3 s) had the page not closed it.
-  await wait(4_500);
+  await sleep(4_500);
   expect(streamRequests.length).toBe(requestsAtEnd);
   await expect.poll(() => activeStreams()).toBe(0);
   await expectNoDuplicates(page);
@@ -98,7 +97,7 @@ test('Stop Stream closes the EventSource at once', async ({ page }) => {
   // The server sees the disconnect and stops the stream (contract: within one second; generous on a busy machine).
   await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
   const after = streamRequests.length;
-  await wait(4_000);
+  await sleep(4_000);
   expect(streamRequests.length, 'no reconnect after Stop').toBe(after);
 });
 
@@ -146,7 +145,7 @@ test('after a network drop the browser reconnects with Last-Event-ID and the str
       symbolFeedPath(symbol),
       symbolFeed(symbol, [item('dropc-3', 'DROPC raises guidance', new Date()), ...first]),
     );
-    await wait(2_000);
+    await sleep(2_000);
     proxy.restore();
 
     await expect(status(page)).toHaveAttribute('data-status', 'live', { timeout: 15_000 });
@@ -189,11 +188,11 @@ test('a stream that ended while the network was down is reported complete, witho
     proxy.drop();
     await expect(status(page)).toHaveAttribute('data-status', 'reconnecting');
     // Stay down past the stream's end; the reconnect then gets 204 No Content (contract §1, Resume).
-    await wait(6_000);
+    await sleep(6_000);
     proxy.restore();
     await expect(status(page)).toHaveText('Stream complete: The stream ended while the connection was down.', { timeout: 15_000 });
     const settled = streamRequests.length;
-    await wait(4_000);
+    await sleep(4_000);
     expect(streamRequests.length, 'no reconnect after the 204').toBe(settled);
     await expect(startButton(page)).toBeVisible();
   } finally {

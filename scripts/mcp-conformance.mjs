@@ -15,11 +15,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot as root, startNextServer } from './support/next-server.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFORMANCE = '@modelcontextprotocol/conformance@0.1.16';
 const NODE = 'node@24';
 const baseline = path.join(root, 'scripts/mcp-conformance-baseline.yml');
@@ -30,55 +28,23 @@ const option = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function startApp() {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!existsSync(path.join(root, distDir, 'BUILD_ID'))) {
     throw new Error(`no production build in ${distDir}: run \`NEXT_DIST_DIR=${distDir} npx next build\` first, or pass --url`);
   }
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
+  const server = await startNextServer({
+    distDir,
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      NEXT_DIST_DIR: distDir,
       NEWS_FEEDS: 'demo',
       // The suite opens many short connections; the guard's limits are tested elsewhere.
       RATE_LIMIT_PER_MINUTE: '0',
       MAX_STREAMS_PER_CLIENT: '0',
-      PORT: String(port),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('next start exited early');
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('next start did not answer within 60 s');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url: `${base}/api/mcp`, stop: () => child.kill('SIGTERM') };
+  // The server's errors belong beside the suite's report; its request log on stdout does not.
+  server.process.stderr.pipe(process.stderr);
+  return { url: `${server.url}/api/mcp`, stop: () => server.stop() };
 }
 
 function runSuite(url) {
@@ -102,6 +68,6 @@ let code = 1;
 try {
   code = await runSuite(given ?? app.url);
 } finally {
-  app?.stop();
+  await app?.stop();
 }
 process.exit(code);

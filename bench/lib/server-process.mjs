@@ -5,13 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { nextBin, repoRoot, startNextServer, startNodeServer } from '../../scripts/support/next-server.mjs';
+import { waitFor } from '../../scripts/support/wait.mjs';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../..');
+export { nextBin, repoRoot };
 export const benchTmp = path.join(repoRoot, 'bench/.tmp');
-export const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
 /** The app's production build (never `.next`, which belongs to the developer and the tests). */
 export const APP_DIST_DIR = '.next-bench';
 export const referenceDir = path.join(repoRoot, 'bench/reference-next');
@@ -30,41 +29,9 @@ export const SERVER_LABELS = {
   app: 'Market Pulse (next start)',
 };
 
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** `sh -c 'ulimit -n …; exec node …'`: the process keeps its pid, so /proc stats see the server itself. */
 export function spawnWithFdLimit(args, options) {
   return spawn('sh', ['-c', `ulimit -n ${FD_LIMIT} && exec "$0" "$@"`, process.execPath, ...args], options);
-}
-
-function commandFor(kind, port) {
-  switch (kind) {
-    case 'baseline':
-      return { args: [path.join(repoRoot, 'bench/servers/baseline.mjs')], cwd: repoRoot, env: {} };
-    case 'reference':
-      return {
-        args: [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
-        cwd: referenceDir,
-        env: { NEXT_DIST_DIR: REFERENCE_DIST_DIR },
-      };
-    case 'app':
-      return {
-        args: [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
-        cwd: repoRoot,
-        env: { NEXT_DIST_DIR: APP_DIST_DIR },
-      };
-    default:
-      throw new Error(`unknown server kind ${kind}`);
-  }
 }
 
 /**
@@ -73,42 +40,37 @@ function commandFor(kind, port) {
  * Returns {kind, url, pid, output(), health(), probeHeap(), stop()}.
  */
 export async function startServer(kind, extraEnv = {}, nodeArgs = []) {
-  const port = await freePort();
-  const { args, cwd, env } = commandFor(kind, port);
-  let output = '';
-  const child = spawnWithFdLimit([...nodeArgs, ...args], {
-    cwd,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_OPTIONS: `--import ${heapProbe}`,
-      BENCH_PROBE_DIR: probeDir,
-      ...env,
-      ...extraEnv,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk) => {
-    // Bounded: a chatty server must not grow the bench's own memory.
-    output = (output + chunk.toString()).slice(-20_000);
+  const options = {
+    name: `${kind} server`,
+    env: { NODE_OPTIONS: `--import ${heapProbe}`, BENCH_PROBE_DIR: probeDir, ...extraEnv },
+    spawn: spawnWithFdLimit,
+    // A chatty server under load must not grow the bench's own memory.
+    outputLimit: 20_000,
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
+  let server;
+  switch (kind) {
+    case 'baseline':
+      server = await startNodeServer({ ...options, args: [...nodeArgs, path.join(repoRoot, 'bench/servers/baseline.mjs')] });
+      break;
+    case 'reference':
+      server = await startNextServer({ ...options, nodeArgs, cwd: referenceDir, distDir: REFERENCE_DIST_DIR });
+      break;
+    case 'app':
+      server = await startNextServer({ ...options, nodeArgs, distDir: APP_DIST_DIR });
+      break;
+    default:
+      throw new Error(`unknown server kind ${kind}`);
+  }
 
-  const server = {
+  return {
     kind,
-    url,
-    pid: child.pid,
-    output: () => output,
+    url: server.url,
+    pid: server.pid,
+    output: server.output,
     /** {status, activeStreams} or null when the server does not answer within `timeoutMs`. */
     async health(timeoutMs = 2000) {
       try {
-        const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
         return res.ok ? await res.json() : null;
       } catch {
         return null;
@@ -116,37 +78,19 @@ export async function startServer(kind, extraEnv = {}, nodeArgs = []) {
     },
     /** Forces a full GC in the server and returns its process.memoryUsage() (bytes). */
     async probeHeap(timeoutMs = 10_000) {
-      const file = path.join(probeDir, `${child.pid}.json`);
+      const file = path.join(probeDir, `${server.pid}.json`);
       rmSync(file, { force: true });
-      const sentAt = Date.now();
-      child.kill('SIGUSR2');
-      while (Date.now() - sentAt < timeoutMs) {
-        await sleep(50);
-        try {
-          return JSON.parse(readFileSync(file, 'utf8'));
-        } catch {
-          // not written yet
-        }
-      }
-      return null;
+      server.process.kill('SIGUSR2');
+      return (await waitFor(() => readProbe(file), timeoutMs, 50)) ?? null;
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
-    },
+    stop: () => server.stop(),
   };
+}
 
-  const deadline = Date.now() + 60_000;
-  while (!(await server.health())) {
-    if (child.exitCode !== null) throw new Error(`${kind} server exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      await server.stop();
-      throw new Error(`${kind} server did not answer within 60 s:\n${output}`);
-    }
-    await sleep(100);
+function readProbe(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // not written yet
   }
-  return server;
 }

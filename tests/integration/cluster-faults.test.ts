@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gcOnSignalEnv, healthOf, liveHeapOf, marketFeedPath, startCluster, streamView, symbolFeedPath, waitUntil, type Cluster } from '../support/cluster';
+import { gcOnSignalEnv, healthOf, liveHeapOf, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '../support/cluster';
 import { rssFeed, type FeedBehaviour, type FeedItem } from '../support/feed-server';
 import { openSse, type SseStream } from '../support/sse-client';
+import { sleep, waitUntil } from '../support/wait';
 
 /**
  * Upstream faults and a soak on the two-instance cluster (tests/support/cluster.ts). Each fault is
@@ -9,7 +10,6 @@ import { openSse, type SseStream } from '../support/sse-client';
  * market feed keeps delivering.
  */
 let cluster: Cluster;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PERIOD = 1000;
 const MB = 1024 * 1024;
 

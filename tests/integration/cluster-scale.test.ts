@@ -7,10 +7,10 @@ import {
   startCluster,
   streamView,
   symbolFeedPath,
-  waitUntil,
   type Cluster,
 } from '../support/cluster';
 import { decodeCursor } from '@/lib/stream/cursor';
+import { sleep, waitUntil } from '../support/wait';
 import { openSse, type SseStream } from '../support/sse-client';
 
 /**
@@ -19,7 +19,6 @@ import { openSse, type SseStream } from '../support/sse-client';
  * Tests run in order and share the cluster; the kill comes last.
  */
 let cluster: Cluster;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PERIOD = 1000;
 
 const liveFeed = (path: string, prefix: string) => makeLiveFeed(cluster, path, prefix);

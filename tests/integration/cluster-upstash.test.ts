@@ -3,6 +3,7 @@ import { decodeCursor } from '@/lib/stream/cursor';
 import { duplicates, healthOf, liveFeed, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '../support/cluster';
 import { rssFeed } from '../support/feed-server';
 import { openSse, type SseStream } from '../support/sse-client';
+import { sleep } from '../support/wait';
 
 /**
  * The same two-instance deployment, but reaching Redis only through the Upstash REST protocol (the
@@ -11,7 +12,6 @@ import { openSse, type SseStream } from '../support/sse-client';
  * pushed it. Sharing, exactly-once delivery and resume on the other instance must hold all the same.
  */
 let cluster: Cluster;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PERIOD = 1000;
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { startApp, type AppServer } from '../support/app-server';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { openSse } from '../support/sse-client';
 import { startUpstashBridge, type UpstashBridge } from '../support/upstash-rest-bridge';
-import { activeStreams, call, freshMinute, streamToEnd, waitUntil } from './guard-support';
+import { activeStreams, call, freshMinute, sleep, streamToEnd, waitUntil } from './guard-support';
 
 /**
  * The guard's limits held in shared state, for both ways of reaching Redis: REDIS_URL (ioredis) and
@@ -146,7 +146,7 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     const killedAt = Date.now();
     expect((await call(stream(a.url), { headers: client })).status).toBe(429);
     // Leases are renewed every 10 s and last 30 s, so both have lapsed 30 s after the crash.
-    await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 31_000 - Date.now())));
+    await sleep(Math.max(0, killedAt + 31_000 - Date.now()));
     expect((await streamToEnd(stream(a.url), client)).status).toBe(200);
   }, 60_000);
 });

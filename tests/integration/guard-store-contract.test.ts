@@ -7,6 +7,7 @@ import { MemoryGuardStore } from '@/lib/state/memory-store';
 import { RedisGuardStore } from '@/lib/state/redis-store';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { startUpstashBridge, type UpstashBridge } from '../support/upstash-rest-bridge';
+import { sleep } from '../support/wait';
 
 /**
  * One behavioural contract for the three stores the guard can run on: this process's memory,
@@ -47,7 +48,6 @@ const stores: Array<[string, () => GuardStore]> = [
 
 let n = 0;
 const fresh = () => `contract-${Date.now().toString(36)}-${n++}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(stores)('%s store', (_name, make) => {
   let store: GuardStore;

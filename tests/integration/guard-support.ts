@@ -1,4 +1,7 @@
 /** Helpers shared by the guard's integration suites (guard-*.test.ts). */
+import { sleep } from '../support/wait';
+
+export { sleep, waitUntil } from '../support/wait';
 
 export interface Reply {
   status: number;
@@ -26,16 +29,6 @@ export async function streamToEnd(url: string, headers: Record<string, string> =
 export async function freshMinute(budgetMs = 20_000): Promise<void> {
   const into = Date.now() % 60_000;
   if (60_000 - into < budgetMs) await sleep(60_000 - into + 250);
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 export async function activeStreams(base: string): Promise<number> {

@@ -6,6 +6,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '../support/app-server';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
+import { sleep, waitUntil } from '../support/wait';
 
 /**
  * /api/mcp against the production build and a local feed server, with the official clients:
@@ -30,17 +31,8 @@ function addArticle(symbol: string, entry: FeedItem): void {
   setSymbolFeed(symbol, [entry, ...(symbolItems.get(symbol) ?? [])]);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function activeStreams(): Promise<number> {
   return ((await (await fetch(`${app.url}/api/health`)).json()) as { activeStreams: number }).activeStreams;
-}
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-  return Date.now() - started;
 }
 
 // ---- the three client flavours behind one small interface -------------------------------------
@@ -329,7 +321,9 @@ describe.each(FLAVOURS)('%s client', (flavour) => {
     controller.abort();
     expect(await call).toBe('rejected');
     // Contract: within one second; 3 s allows for a loaded two-core machine.
-    const took = await waitUntil(async () => (await activeStreams()) === 0, 3000);
+    const waitedFrom = Date.now();
+    await waitUntil(async () => (await activeStreams()) === 0, 3000, 'activeStreams back to 0', 50);
+    const took = Date.now() - waitedFrom;
     expect(took).toBeLessThan(3000);
     await sleep(1200); // a fetch already in flight may still land
     const polled = feeds.count(path);

@@ -3,6 +3,7 @@ import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '../support/app-server';
+import { sleep, waitFor, waitUntil } from '../support/wait';
 
 /**
  * /api/mcp with API keys and a concurrency cap configured: the documented ways to send a key work
@@ -22,7 +23,6 @@ afterAll(async () => {
 });
 
 const endpoint = () => new URL(`${app.url}/api/mcp`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function modernClient(headers: Record<string, string>): Promise<Client> {
   const client = new Client({ name: 'guard-test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
@@ -77,7 +77,7 @@ describe('stream admission', () => {
       const first = client
         .callTool({ name: 'stream_market_news', arguments: { symbol: 'TSLA', interval: 1000, duration: 30_000 } }, { signal: controller.signal, onprogress: () => progressed++ })
         .catch(() => undefined);
-      while (progressed < 1) await sleep(50);
+      await waitUntil(() => progressed >= 1, 30_000, 'first progress notification', 50);
 
       const refused = await client.callTool({ name: 'stream_market_news', arguments: { symbol: 'AAPL', interval: 1000, duration: 2000 } });
       expect(refused.isError).toBe(true);
@@ -86,8 +86,7 @@ describe('stream admission', () => {
 
       controller.abort();
       await first;
-      const deadline = Date.now() + 3000;
-      while ((await activeStreams()) > 0 && Date.now() < deadline) await sleep(50);
+      await waitFor(async () => (await activeStreams()) === 0, 3000, 50);
       expect(await activeStreams()).toBe(0);
 
       // The released slot (released asynchronously in the store) admits the next call.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '../support/app-server';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
 import { isFinal, message, openSse, progressBody } from '../support/sse-client';
+import { waitUntil } from '../support/wait';
 import { parsePrometheusText, sampleValue, sumOf, type Family } from './ops-prometheus-text';
 
 /**
@@ -37,17 +38,8 @@ function logLines(): LogLine[] {
     .map((l) => JSON.parse(l) as LogLine);
 }
 
-async function waitFor<T>(find: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const waitForLine = (predicate: (l: LogLine) => boolean, timeoutMs: number, what: string) =>
-  waitFor(() => logLines().find(predicate), timeoutMs, what);
+  waitUntil(() => logLines().find(predicate), timeoutMs, what);
 
 async function scrape(): Promise<Map<string, Family>> {
   const res = await fetch(`${app.url}/api/metrics`, { headers: { Authorization: `Bearer ${API_KEY}` } });
@@ -122,7 +114,7 @@ describe('operator endpoints with API keys configured', () => {
     for (const path of ['/api/health?detail=1', '/api/metrics']) {
       expect((await fetch(`${app.url}${path}`, { headers: { 'X-API-Key': WRONG_KEY } })).status).toBe(401);
     }
-    const lines = await waitFor(() => {
+    const lines = await waitUntil(() => {
       const found = logLines().filter((l) => l.event === 'guard.refused' && l.reason === 'api-key');
       return found.length >= linesBefore + 2 ? found.slice(linesBefore) : undefined;
     }, 3000, 'two more guard.refused lines');
@@ -222,7 +214,7 @@ describe('stream lifecycle logs', () => {
 
 describe('GET /api/metrics', () => {
   it('is valid Prometheus exposition whose stream, event and fetch counters move', async () => {
-    await waitFor(async () => ((await (await fetch(`${app.url}/api/health`)).json()) as { activeStreams: number }).activeStreams === 0, 5000, 'no open streams');
+    await waitUntil(async () => ((await (await fetch(`${app.url}/api/health`)).json()) as { activeStreams: number }).activeStreams === 0, 5000, 'no open streams');
     const before = await scrape();
     for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'market_pulse_redis_errors_total', 'market_pulse_stream_duration_seconds']) {
       expect(before.has(name), name).toBe(true);
@@ -237,7 +229,7 @@ describe('GET /api/metrics', () => {
     const during = await scrape();
     expect(sampleValue(during, 'market_pulse_streams_open', { endpoint: 'sse' })).toBe(1);
     await stream.done;
-    await waitFor(async () => sampleValue(await scrape(), 'market_pulse_streams_open', { endpoint: 'sse' }) === 0, 5000, 'open gauge back to 0');
+    await waitUntil(async () => sampleValue(await scrape(), 'market_pulse_streams_open', { endpoint: 'sse' }) === 0, 5000, 'open gauge back to 0');
     const after = await scrape();
 
     expect(counter(after, 'market_pulse_streams_started_total', { endpoint: 'sse', kind: 'new' })).toBe(
@@ -267,7 +259,7 @@ describe('a failing then recovering feed', () => {
     const entry = async () => (await detail()).feeds.find((f) => f.feed.includes(path));
     const stream = await openSse(`${app.url}/api/mcp/stream-news?symbol=FAIL&interval=1000&duration=60000`, auth);
     try {
-      const healthy = await waitFor(async () => {
+      const healthy = await waitUntil(async () => {
         const e = await entry();
         return e?.state === 'healthy' ? e : undefined;
       }, 10_000, 'healthy FAIL feed');
@@ -278,7 +270,7 @@ describe('a failing then recovering feed', () => {
       const failing = await waitForLine((l) => l.event === 'feed.failing' && String(l.feed).includes(path), 10_000, 'feed.failing');
       expect(failing).toMatchObject({ level: 'warn', errorKind: 'http', failures: 1 });
       expect(String(failing.error)).toContain('500');
-      const down = await waitFor(async () => {
+      const down = await waitUntil(async () => {
         const e = await entry();
         return e && e.consecutiveFailures >= 1 ? e : undefined;
       }, 10_000, 'failure in detail');
@@ -292,7 +284,7 @@ describe('a failing then recovering feed', () => {
       const backedOff = await waitForLine((l) => l.event === 'feed.backed_off' && String(l.feed).includes(path), 15_000, 'feed.backed_off');
       expect(backedOff).toMatchObject({ level: 'warn', failures: 2 });
       expect(backedOff.backoffMs as number).toBeGreaterThan(failing.backoffMs as number);
-      const slowed = await waitFor(async () => {
+      const slowed = await waitUntil(async () => {
         const e = await entry();
         return e?.state === 'backed-off' ? e : undefined;
       }, 10_000, 'backed-off in detail');
@@ -348,7 +340,7 @@ describe('tracing', () => {
             rs.scopeSpans.flatMap((ss) => ss.spans),
           ),
         );
-      const spans = await waitFor(() => {
+      const spans = await waitUntil(() => {
         const all = names();
         return all.some((s) => s.name === 'stream') && all.some((s) => s.name === 'feed.fetch') ? all : undefined;
       }, 20_000, 'stream and feed.fetch spans');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '../support/app-server';
 import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
 import { isFinal, message, openSse, progressBody, type SseEvent } from '../support/sse-client';
+import { sleep, waitUntil } from '../support/wait';
 
 let feeds: FeedServer;
 let app: AppServer;
@@ -24,14 +25,6 @@ const newsBodies = (events: SseEvent[]) =>
   events.filter((e) => e.data && !isFinal(e)).map(progressBody).filter((b): b is Record<string, unknown> => !!b && 'news' in b) as unknown as NewsBody[];
 const progressOf = (e: SseEvent) => (message(e) as { params?: { progress: number } }).params?.progress;
 const health = async () => (await (await fetch(`${app.url}/api/health`)).json()) as { activeStreams: number };
-
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   feeds = await startFeedServer();
@@ -235,9 +228,9 @@ describe('GET /api/mcp/stream-news', () => {
     // Contract: within one second; the bound is generous because CI machines are shared.
     await waitUntil(async () => (await health()).activeStreams === 0, 3000);
     // The per-symbol poller stopped: no more fetches of its feed.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const count = feeds.count('/sym/LEAVE.xml');
-    await new Promise((r) => setTimeout(r, 2500));
+    await sleep(2500);
     expect(feeds.count('/sym/LEAVE.xml')).toBe(count);
   });
 

@@ -5,6 +5,7 @@ import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from './feed
 import { startRedis, type RedisServer } from './redis-server';
 import type { SseEvent } from './sse-client';
 import { startUpstashBridge, type UpstashBridge } from './upstash-rest-bridge';
+import { sleep } from './wait';
 
 /**
  * A small deployment on one machine: one real redis-server, a local feed server (request counts,
@@ -104,14 +105,6 @@ export function streamView(events: readonly SseEvent[]) {
   };
 }
 
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export interface HealthDetail {
   activeStreams: number;
   memory: { rssBytes: number; heapUsedBytes: number };
@@ -124,7 +117,7 @@ export const gcOnSignalEnv = { NODE_OPTIONS: `--expose-gc --require ${path.join(
 /** Forces a full GC in an instance started with `gcOnSignalEnv`, then reads its memory. */
 export async function liveHeapOf(app: AppServer): Promise<HealthDetail['memory']> {
   app.process.kill('SIGUSR2');
-  await new Promise((r) => setTimeout(r, 300));
+  await sleep(300);
   return (await healthOf(app)).memory;
 }
 

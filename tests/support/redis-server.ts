@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { freePort } from './app-server';
+import { sleep } from './wait';
 
 export interface RedisServer {
   url: string;
@@ -46,7 +47,7 @@ async function launch(port: number): Promise<ChildProcess> {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not answer within 10 s:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return child;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait';
 
 /**
  * The /api/mcp handler in-process, without the guard middleware in front of it, so this layer's
@@ -119,7 +120,7 @@ describe('/api/mcp handler', () => {
     controller.abort();
     await reader.cancel().catch(() => undefined);
     const started = Date.now();
-    while (activeStreamCount('mcp') > 0 && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => activeStreamCount('mcp') === 0, 2000);
     expect(activeStreamCount('mcp')).toBe(0);
     expect(Date.now() - started).toBeLessThan(1000);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '@/lib/news/fetch/charset';
 import { parseFeed, type ParseContext, type ParseOutcome } from '@/lib/news/parse/parse-feed';
 import type { Article } from '@/lib/news/types';
+import { sleep } from '../support/wait';
 
 const ctx: ParseContext = { source: 'Test Feed', scope: 'symbol' };
 
@@ -113,7 +114,7 @@ describe('parseFeed: real feed formats', () => {
   it('is deterministic: ids and dates do not depend on when the feed is parsed', async () => {
     const xml = fixture('yahoo-tsla.xml');
     const first = await articlesOf(xml);
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
     expect(await articlesOf(xml)).toEqual(first);
   });
 
