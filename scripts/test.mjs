@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 
 const steps = [
-  ['lint', 'npx', ['eslint', '.', '--max-warnings=0']],
+  // eslint, then dependency-cruiser: no import cycles, every lib/ import pointing down a layer.
+  ['lint', 'npm', ['run', '--silent', 'lint']],
   ['typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['unit', 'npx', ['vitest', 'run', '--project', 'unit']],
   ['build', 'npx', ['next', 'build']],

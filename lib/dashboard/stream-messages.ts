@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Article, FeedWarning } from '@/lib/news/types';
+import type { Article, FeedWarning } from '@/lib/contract/article';
 import { validArticles, validWarnings } from './articles';
 
 /** One SSE `data:` payload of GET /api/mcp/stream-news, decoded (API_CONTRACT.md §1). */

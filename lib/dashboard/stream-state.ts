@@ -1,4 +1,4 @@
-import type { FeedWarning } from '@/lib/news/types';
+import type { FeedWarning } from '@/lib/contract/article';
 import { mergeArticles, type ListedArticle } from './articles';
 import { clampProgress } from './time';
 import type { StreamMessage } from './stream-messages';

@@ -2,7 +2,7 @@
 
 import useSWR from 'swr';
 import { z } from 'zod';
-import type { FeedWarning } from '@/lib/news/types';
+import type { FeedWarning } from '@/lib/contract/article';
 import { toListed, validArticles, validWarnings, type ListedArticle } from './articles';
 import { describeHttpFailure } from './http-failure';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/wait';
+import { waitFor } from '@/tests/support/wait';
 
 /**
  * The /api/mcp handler in-process, without the guard middleware in front of it, so this layer's
