@@ -12,7 +12,7 @@ const layers = {
   state: ['config', 'observability', 'runtime'],
   news: ['contract', 'config', 'observability', 'http', 'runtime'],
   guard: ['contract', 'config', 'observability', 'http', 'state', 'runtime'],
-  stream: ['contract', 'config', 'observability', 'news', 'guard', 'runtime'],
+  stream: ['contract', 'config', 'observability', 'state', 'news', 'guard', 'runtime'],
   api: ['contract', 'config', 'observability', 'http', 'news', 'guard', 'stream'],
   mcp: ['contract', 'config', 'observability', 'http', 'guard', 'stream', 'runtime'],
   dashboard: ['contract', 'http'],

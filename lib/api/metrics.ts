@@ -16,3 +16,8 @@ export async function metricsText(request: Request): Promise<Response> {
   const body = await m.registry.metrics();
   return new Response(body, { headers: { 'Content-Type': m.registry.contentType, 'Cache-Control': 'no-store' } });
 }
+
+/** HEAD: the key check only; the registry is not collected for a response nobody reads. */
+export function metricsHead(request: Request): Response {
+  return requireApiKey(request) ?? new Response(null, { headers: { 'Content-Type': metrics().registry.contentType, 'Cache-Control': 'no-store' } });
+}

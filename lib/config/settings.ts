@@ -20,7 +20,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Settings {
   newsFeeds?: string;
+  /** Sent to every feed: this product's token, plus the operator's contact (NEWS_USER_AGENT) when set. */
   newsUserAgent: string;
+  /** Whether NEWS_USER_AGENT gave a contact (some sources, such as SEC EDGAR, ask for one). */
+  newsContact: boolean;
   newsFetchTimeoutMs: number;
   newsMinPollMs: number;
   newsMaxFeedBytes: number;
@@ -99,8 +102,12 @@ const variables = {
   NEWS_FEEDS: { rule: 'default', schema: z.string(), fallback: undefined },
   NEWS_USER_AGENT: {
     rule: 'default',
-    schema: z.string().max(300, 'NEWS_USER_AGENT must be at most 300 characters'),
-    fallback: `${pkg.name}/${pkg.version} (+${pkg.repository})`,
+    schema: z
+      .string()
+      .max(300, 'NEWS_USER_AGENT must be at most 300 characters')
+      // A comment in the User-Agent (RFC 9110 §10.1.5): no parentheses or control characters inside.
+      .transform((v) => v.replace(/[()\\\x00-\x1f\x7f]/g, ' ').replace(/\s+/g, ' ').trim()),
+    fallback: undefined,
   },
   NEWS_FETCH_TIMEOUT_MS: { rule: 'default', schema: integer('NEWS_FETCH_TIMEOUT_MS', 100, 60_000), fallback: 5000 },
   NEWS_MIN_POLL_MS: { rule: 'default', schema: integer('NEWS_MIN_POLL_MS', 250, 3_600_000), fallback: 5000 },
@@ -162,7 +169,8 @@ export function parseSettings(raw: Record<string, string | undefined>): ParsedSe
     problems,
     settings: {
       newsFeeds: v.NEWS_FEEDS,
-      newsUserAgent: v.NEWS_USER_AGENT,
+      newsUserAgent: `${pkg.name}/${pkg.version}${v.NEWS_USER_AGENT ? ` (${v.NEWS_USER_AGENT})` : ''}`,
+      newsContact: Boolean(v.NEWS_USER_AGENT),
       newsFetchTimeoutMs: v.NEWS_FETCH_TIMEOUT_MS,
       newsMinPollMs: v.NEWS_MIN_POLL_MS,
       newsMaxFeedBytes: v.NEWS_MAX_FEED_BYTES,

@@ -8,26 +8,31 @@ import { requestIdOf } from '@/lib/observability/request-id';
 import { guardStore, withStore } from '@/lib/state/store';
 import { clientId } from './client-identity';
 
-/** A stream the request continues (a verified Last-Event-ID), as the stream layer decoded it. */
-export interface ResumedStream {
+/** The stream a request starts or continues, as the stream layer planned it (ids verified there). */
+export interface StreamTicket {
   streamId: string;
   endsAt: number;
+  /** True for a reconnect with a verified Last-Event-ID of this stream. */
+  resumed: boolean;
 }
 
 export type Admission =
   | {
       ok: true;
-      /** Frees the stream's concurrency slot; call once when the stream ends for any reason (idempotent). */
-      release(): void;
-      /**
-       * Tells the guard which stream this is once its id is known, so the client's reconnects to it
-       * (Last-Event-ID) are not charged as new stream starts. Optional to call.
-       */
-      bind(streamId: string, endsAt: number): void;
+      /** Frees the stream's concurrency slot; idempotent. Resolves once the store has it. */
+      release(): Promise<void>;
       /** RateLimit-* headers for the response. */
       headers: Record<string, string>;
     }
-  | { ok: false; status: 429; message: string; retryAfterSeconds: number; headers: Record<string, string> };
+  | Refusal;
+
+export interface Refusal {
+  ok: false;
+  status: 429 | 503;
+  message: string;
+  retryAfterSeconds: number;
+  headers: Record<string, string>;
+}
 
 const WINDOW_MS = 60_000;
 /** A slot's lease; renewed every third of it while the stream is open, so a crashed instance frees it within this. */
@@ -37,48 +42,65 @@ export const FREE_RESUMES = 10;
 /** Retry hint when the concurrency cap refuses: streams end at unknown times, so ask for a short wait. */
 const CAP_RETRY_SECONDS = 5;
 
+/** Who a request counts against (API key, else IP), as every limit sees it. */
+export function clientOf(request: Request): string {
+  return clientId(request.headers, settings());
+}
+
 /**
- * Decides whether a client may start one more stream: RATE_LIMIT_PER_MINUTE stream starts per
- * minute (sliding window) and MAX_STREAMS_PER_CLIENT open streams, both counted across instances in
- * the shared store. It runs in the route (not the middleware) because only the route knows whether
- * a request really starts a stream (a tools/call of stream_market_news, a valid resume) and when
- * the stream ends. A store that is down or slow admits (docs/security.md).
+ * Decides whether a client may open one more stream (contract §5, §6.1, §6.5): at most
+ * MAX_STREAMS_PER_CLIENT open at once, checked first so a refusal for concurrency costs nothing,
+ * then RATE_LIMIT_PER_MINUTE starts per minute (sliding window), both counted across instances in
+ * the shared store. A reconnect is free only for a stream this client started (recorded at its
+ * start, for its remaining life) and for at most FREE_RESUMES reconnects; it takes a slot like
+ * any connection, never the slot of one still open. A store that is down or slow admits.
  */
-export async function admitStream(request: Request, endpoint: Endpoint, resumed?: ResumedStream): Promise<Admission> {
+export async function admitStream(request: Request, endpoint: Endpoint, ticket: StreamTicket): Promise<Admission> {
   // Invalid security settings: the middleware refuses every request before it gets here.
   if (securityProblems().length > 0) return open();
-  const config = settings();
-  const { ratePerMinute, maxStreamsPerClient } = config;
-  // Both limits off: nothing is counted, so nothing need be remembered per stream (bind() would
-  // otherwise keep an entry per stream started that no sweep ever runs to expire).
+  const { ratePerMinute, maxStreamsPerClient } = settings();
+  // Both limits off: nothing is counted, so nothing need be remembered per stream.
   if (ratePerMinute <= 0 && maxStreamsPerClient <= 0) return open();
-  const client = clientId(request.headers, config);
+  const client = clientOf(request);
   const store = guardStore();
   const now = Date.now();
-  const resume = resumed && resumed.endsAt > now ? resumed : null;
-  const headers: Record<string, string> = {};
-  log.debug('guard.admit', { endpoint, client: redact(client), resume: Boolean(resume) });
+  const remainingMs = Math.max(1, ticket.endsAt - now);
+  log.debug('guard.admit', { endpoint, client: redact(client), resume: ticket.resumed });
 
-  let takeoverPrefix: string | undefined;
-  let charge = ratePerMinute > 0;
-  if (resume) {
-    const count = await withStore(store, 'count-resume', () => store.countResume(client, resume.streamId, resume.endsAt - now + WINDOW_MS));
-    // A reconnect to a stream this client started (count ≥ 2: bind counted 1) is not a new start.
-    if (!count.ok || (count.value >= 2 && count.value <= FREE_RESUMES + 1)) {
-      charge = false;
-      takeoverPrefix = `${resume.streamId}|`;
-    }
+  let free = false;
+  if (ticket.resumed) {
+    const count = await withStore(store, 'count-resume', () => store.countResume(client, ticket.streamId));
+    free = !count.ok || (count.value >= 2 && count.value <= FREE_RESUMES + 1);
   }
 
-  if (charge) {
+  const member = `${ticket.streamId}|${randomBytes(6).toString('hex')}`;
+  const holdsSlot = maxStreamsPerClient > 0;
+  if (holdsSlot) {
+    const slot = await withStore(store, 'acquire-slot', () => store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs: SLOT_LEASE_MS }));
+    if (slot.ok && !slot.value.ok) {
+      return refuse(request, endpoint, client, {}, {
+        reason: 'concurrency',
+        retryAfterSeconds: CAP_RETRY_SECONDS,
+        limit: `${maxStreamsPerClient} open streams`,
+        message: `Too many open streams: at most ${maxStreamsPerClient} at once per client; close one or retry after ${CAP_RETRY_SECONDS} s`,
+      });
+    }
+  }
+  const admitted = holdConnection(client, member, holdsSlot);
+
+  const headers: Record<string, string> = {};
+  if (!free && ratePerMinute > 0) {
     const decision = await withStore(store, 'rate-limit', () => store.limit(client, ratePerMinute, WINDOW_MS));
     if (decision.ok) {
       const resetSeconds = Math.max(1, Math.ceil((decision.value.reset - now) / 1000));
-      headers['RateLimit-Limit'] = String(decision.value.limit);
-      headers['RateLimit-Remaining'] = String(decision.value.remaining);
-      headers['RateLimit-Reset'] = String(resetSeconds);
-      headers['RateLimit-Policy'] = `${ratePerMinute};w=60`;
+      Object.assign(headers, {
+        'RateLimit-Limit': String(decision.value.limit),
+        'RateLimit-Remaining': String(decision.value.remaining),
+        'RateLimit-Reset': String(resetSeconds),
+        'RateLimit-Policy': `${ratePerMinute};w=60`,
+      });
       if (!decision.value.success) {
+        await admitted.release();
         return refuse(request, endpoint, client, headers, {
           reason: 'rate-limit',
           retryAfterSeconds: resetSeconds,
@@ -88,21 +110,9 @@ export async function admitStream(request: Request, endpoint: Endpoint, resumed?
       }
     }
   }
-
-  let member = `${resume?.streamId ?? '-'}|${randomBytes(6).toString('hex')}`;
-  if (maxStreamsPerClient <= 0) return admitted(() => member, (m) => (member = m), client, headers, false);
-  const slot = await withStore(store, 'acquire-slot', () =>
-    store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs: SLOT_LEASE_MS, takeoverPrefix }),
-  );
-  if (slot.ok && !slot.value.ok) {
-    return refuse(request, endpoint, client, headers, {
-      reason: 'concurrency',
-      retryAfterSeconds: CAP_RETRY_SECONDS,
-      limit: `${maxStreamsPerClient} open streams`,
-      message: `Too many open streams: at most ${maxStreamsPerClient} at once per client; close one or retry after ${CAP_RETRY_SECONDS} s`,
-    });
-  }
-  return admitted(() => member, (m) => (member = m), client, headers, true);
+  // A charged start: this client's reconnects to the stream are free from now on, for its remaining life.
+  if (!free) void withStore(store, 'record-start', () => store.recordStart(client, ticket.streamId, remainingMs));
+  return { ok: true, headers, release: admitted.release };
 }
 
 /** A 429: reported (log and metric, never the key) and answered the same way for either limit. */
@@ -112,48 +122,31 @@ function refuse(
   client: string,
   headers: Record<string, string>,
   refusal: { reason: 'rate-limit' | 'concurrency'; retryAfterSeconds: number; limit: string; message: string },
-): Admission {
+): Refusal {
   const { reason, retryAfterSeconds, limit, message } = refusal;
   reportRefusal({ requestId: requestIdOf(request), endpoint, reason, status: 429, retryAfterSeconds, limit, clientKind: kindOf(client) });
   return { ok: false, status: 429, message, retryAfterSeconds, headers };
 }
 
-function admitted(
-  getMember: () => string,
-  setMember: (member: string) => void,
-  client: string,
-  headers: Record<string, string>,
-  holdsSlot: boolean,
-): Admission {
+/** The slot's lease, renewed while the stream lives (unref'd: it never keeps a process alive). */
+function holdConnection(client: string, member: string, holdsSlot: boolean): { release(): Promise<void> } {
   const store = guardStore();
-  let open = true;
-  // Renews the lease while the stream lives; unref'd so it never keeps a process alive.
   const lease = holdsSlot
-    ? setInterval(() => void withStore(store, 'refresh-slot', () => store.refreshSlot(client, getMember(), SLOT_LEASE_MS)), SLOT_LEASE_MS / 3)
+    ? setInterval(() => void withStore(store, 'refresh-slot', () => store.refreshSlot(client, member, SLOT_LEASE_MS)), SLOT_LEASE_MS / 3)
     : undefined;
   lease?.unref();
+  let released: Promise<void> | undefined;
   return {
-    ok: true,
-    headers,
     release() {
-      if (!open) return;
-      open = false;
       clearInterval(lease);
-      if (holdsSlot) void withStore(store, 'release-slot', () => store.releaseSlot(client, getMember()));
-    },
-    bind(streamId, endsAt) {
-      if (!open) return;
-      const previous = getMember();
-      const bound = `${streamId}|${previous.split('|')[1]}`;
-      setMember(bound);
-      const ttl = Math.max(1000, endsAt - Date.now() + WINDOW_MS);
-      void withStore(store, 'bind-slot', () => store.bindSlot(client, previous, bound, streamId, ttl));
+      released ??= holdsSlot ? withStore(store, 'release-slot', () => store.releaseSlot(client, member)).then(() => {}) : Promise.resolve();
+      return released;
     },
   };
 }
 
 function open(): Admission {
-  return { ok: true, headers: {}, release: () => {}, bind: () => {} };
+  return { ok: true, headers: {}, release: () => Promise.resolve() };
 }
 
 const kindOf = (client: string): 'key' | 'ip' => (client.startsWith('key:') ? 'key' : 'ip');
@@ -163,13 +156,13 @@ function redact(client: string): string {
   return client.startsWith('key:') ? `key:${client.slice(4, 8)}…` : client.replace(/(\d+)\.(\d+)$/, 'x.x');
 }
 
-/** The contract's 429 JSON error for a refused admission, with Retry-After and RateLimit-* headers. */
-export function refusalResponse(admission: Extract<Admission, { ok: false }>): Response {
+/** The contract's JSON error for a refused admission (429, or 503 when the server is at capacity), with Retry-After. */
+export function refusalResponse(refusal: Refusal): Response {
   return jsonRpcErrorResponse(
-    admission.status,
-    JsonRpcCode.rateLimited,
-    admission.message,
-    { retryAfterSeconds: admission.retryAfterSeconds },
-    { ...admission.headers, 'Retry-After': String(admission.retryAfterSeconds) },
+    refusal.status,
+    refusal.status === 503 ? JsonRpcCode.serverBusy : JsonRpcCode.rateLimited,
+    refusal.message,
+    { retryAfterSeconds: refusal.retryAfterSeconds },
+    { ...refusal.headers, 'Retry-After': String(refusal.retryAfterSeconds) },
   );
 }

@@ -5,8 +5,10 @@ import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
 import type { RefusalReason } from '@/lib/observability/metrics';
 import { requestIdOf } from '@/lib/observability/request-id';
+import { processSingleton } from '@/lib/runtime/process-singleton';
 import { matchKey, presentedKey } from './api-keys';
 import { corsHeaders, isSameOrigin, judgeOrigin, preflightHeaders, type OriginVerdict } from './origins';
+import { ownHostnames } from './own-hosts';
 import { checkBody, checkUrl } from './request-bounds';
 
 /**
@@ -28,7 +30,7 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
   const bounds = checkUrl(url);
   if (!bounds.ok) return jsonRpcErrorResponse(bounds.status, JsonRpcCode.invalidRequest, bounds.message, undefined, { Vary: 'Origin' });
 
-  const origin = judgeOrigin(request.headers, env.allowedOrigins, env.trustProxy);
+  const origin = judgeOrigin(request.headers, { allowedOrigins: env.allowedOrigins, trustProxy: env.trustProxy, ownHosts: ownHosts() });
   if (origin.kind === 'denied') {
     refused(request, 'origin', 403);
     return jsonRpcErrorResponse(403, JsonRpcCode.forbidden, 'Origin not allowed: this API accepts browser calls from its own origin and ALLOWED_ORIGINS only', undefined, {
@@ -97,6 +99,8 @@ function refused(request: NextRequest, reason: RefusalReason, status: number): v
   const endpoint = path === '/api/mcp/stream-news' ? 'sse' : ['mcp', 'news', 'health', 'metrics'].includes(route) ? route : 'other';
   reportRefusal({ requestId: requestIdOf(request), endpoint, reason, status });
 }
+
+const ownHosts = () => processSingleton('own-hosts', () => ownHostnames());
 
 function warnIfOpen(env: Settings): void {
   if (env.apiKeys.length === 0) {

@@ -1,8 +1,17 @@
 /**
  * Browser origins. The app's own origin is the one the request was addressed to (Host, or the
- * proxy's X-Forwarded-Host when TRUST_PROXY); ALLOWED_ORIGINS adds others. A request whose Origin is
- * anything else, including the opaque "null", is refused with 403 and gets no CORS grant.
+ * proxy's X-Forwarded-Host when TRUST_PROXY), provided that host is one of the app's own names
+ * (own-hosts.ts): a client can write Host and Origin alike, so their agreement alone proves
+ * nothing. ALLOWED_ORIGINS adds others. Any other Origin, including the opaque "null", is refused
+ * with 403 and gets no CORS grant.
  */
+
+export interface OriginRules {
+  allowedOrigins: readonly string[];
+  trustProxy: boolean;
+  /** Host names that are the app itself (ownHostnames()). */
+  ownHosts: readonly string[];
+}
 
 export type OriginVerdict =
   | { kind: 'none' }
@@ -18,7 +27,8 @@ export function requestHost(headers: Headers, trustProxy: boolean): string | nul
   return host ? host.toLowerCase() : null;
 }
 
-export function judgeOrigin(headers: Headers, allowedOrigins: readonly string[], trustProxy: boolean): OriginVerdict {
+export function judgeOrigin(headers: Headers, rules: OriginRules): OriginVerdict {
+  const { allowedOrigins, trustProxy, ownHosts } = rules;
   const raw = headers.get('origin');
   if (raw === null) return { kind: 'none' };
   if (raw.length > MAX_ORIGIN) return { kind: 'denied' };
@@ -29,7 +39,7 @@ export function judgeOrigin(headers: Headers, allowedOrigins: readonly string[],
     return { kind: 'denied' };
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== raw) return { kind: 'denied' };
-  if (url.host === requestHost(headers, trustProxy)) return { kind: 'self', origin: url.origin };
+  if (url.host === requestHost(headers, trustProxy) && ownHosts.includes(url.hostname)) return { kind: 'self', origin: url.origin };
   if (allowedOrigins.includes(url.origin)) return { kind: 'allowed', origin: url.origin };
   return { kind: 'denied' };
 }

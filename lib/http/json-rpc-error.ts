@@ -9,6 +9,8 @@ export const JsonRpcCode = {
   unauthorized: -32001,
   forbidden: -32003,
   rateLimited: -32029,
+  /** Contract §6.5: at capacity (too many distinct symbols in use), try again later. */
+  serverBusy: -32000,
   methodNotAllowed: -32005,
 } as const;
 

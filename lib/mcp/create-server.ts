@@ -50,7 +50,7 @@ export function createNewsServer(context: Pick<McpRequestContext, 'requestInfo'>
       outputSchema: snapshotToolOutputSchema,
       annotations: { title: 'Get latest market news', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    (args, ctx) => runSnapshotTool(args, ctx),
+    (args, ctx) => runSnapshotTool(args, ctx, context.requestInfo ?? ctx.http?.req),
   );
 
   // A 2025-era cancellation arrives on its own request (see call-registry.ts); relay it to the call.

@@ -1,11 +1,13 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
-import { getMarketNews } from '@/lib/stream/snapshot';
+import { marketNewsFor } from '@/lib/stream/snapshot';
 import { articleCount, DEMO_NOTE, headlineList, shortTime, warningLine } from './result-text';
 import type { SnapshotToolArgs, SnapshotToolOutput } from './tool-schemas';
 
 /** get_market_news: the latest headlines at once, as readable text plus structuredContent. */
-export async function runSnapshotTool(args: SnapshotToolArgs, ctx: ServerContext): Promise<CallToolResult> {
-  const news = await getMarketNews(args, ctx.mcpReq.signal);
+export async function runSnapshotTool(args: SnapshotToolArgs, ctx: ServerContext, request: Request | undefined): Promise<CallToolResult> {
+  const outcome = await marketNewsFor(request, 'mcp', args, ctx.mcpReq.signal);
+  if (!outcome.ok) return { isError: true, content: [{ type: 'text', text: `Error: ${outcome.refusal.message}` }] };
+  const { news } = outcome;
   const output: SnapshotToolOutput = {
     symbol: news.symbol,
     fetchedAt: news.fetchedAt,

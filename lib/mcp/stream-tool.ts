@@ -2,6 +2,9 @@ import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server
 import type { Article, FeedWarning } from '@/lib/contract/article';
 import { log } from '@/lib/observability/logger';
 import type { StreamEvent } from '@/lib/stream/events';
+import { scopeOf } from '@/lib/stream/cursor';
+import { checkCursor } from '@/lib/stream/cursor-check';
+import type { StartAfter } from '@/lib/stream/news-stream';
 import { openStreamSession } from '@/lib/stream/session';
 import { registerCall } from './call-registry';
 import { articleCount, DEMO_NOTE, headlineList, shortTime, warningLine } from './result-text';
@@ -16,9 +19,11 @@ type ProgressToken = string | number;
  */
 export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, request: Request | undefined): Promise<CallToolResult> {
   const { since, ...params } = args;
+  const after = await startAfter(since, params.symbol);
+  if (!after.ok) return { isError: true, content: [{ type: 'text', text: `Error: ${after.message}` }] };
   // The SDK aborts ctx.mcpReq.signal on cancellation; the HTTP request's own signal (watched by the
   // session) stops the work even where the SDK does not relay a dropped connection.
-  const started = await openStreamSession({ request, endpoint: 'mcp', params, since, signals: [ctx.mcpReq.signal] });
+  const started = await openStreamSession({ request, endpoint: 'mcp', params, after: after.value, signals: [ctx.mcpReq.signal] });
   if (!started.ok) return { isError: true, content: [{ type: 'text', text: `Error: ${started.refusal.message}` }] };
   const { session } = started;
   const unregister = request ? registerCall(request, ctx.mcpReq.id, session.controller) : () => {};
@@ -59,6 +64,14 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
   }
   const output: StreamToolOutput = { symbol: params.symbol, startedAt, endedAt: new Date().toISOString(), articles: delivered, cursor, demo, warnings };
   return { content: [{ type: 'text', text: resultText(output, cancelled) }], structuredContent: output };
+}
+
+/** `since` as the stream takes it: an ISO time, or a verified cursor of this symbol's streams. */
+async function startAfter(since: string | undefined, symbol: string): Promise<{ ok: true; value?: StartAfter } | { ok: false; message: string }> {
+  if (since === undefined) return { ok: true };
+  if (!since.startsWith('v3.')) return { ok: true, value: { time: Date.parse(since) } };
+  const check = await checkCursor(since, 'since', scopeOf([symbol]));
+  return check.ok ? { ok: true, value: { cursor: check.cursor } } : { ok: false, message: check.message };
 }
 
 function resultText(output: StreamToolOutput, cancelled: boolean): string {

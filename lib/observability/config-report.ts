@@ -1,4 +1,4 @@
-import { configProblems } from '@/lib/config/settings';
+import { configProblems, settings } from '@/lib/config/settings';
 import { log } from './logger';
 
 /**
@@ -10,5 +10,12 @@ export function reportDefaultedSettings(): void {
   for (const problem of configProblems()) {
     if (problem.rule !== 'default') continue;
     log.once(`config.invalid:${problem.variable}`, 'error', 'config.invalid', { variable: problem.variable, problem: problem.message, using: 'default' });
+  }
+  const { newsContact, newsFeeds } = settings();
+  if (!newsContact && newsFeeds?.trim().toLowerCase() !== 'demo') {
+    log.once('config.no_contact', 'warn', 'config.no_contact', {
+      variable: 'NEWS_USER_AGENT',
+      message: 'no contact is sent to the news sources; SEC EDGAR asks for one (set NEWS_USER_AGENT to e.g. "Your Company you@example.com")',
+    });
   }
 }

@@ -10,7 +10,7 @@ import { activeStreamCount, type Endpoint } from './active-streams';
  */
 export type { Endpoint };
 export type StreamEndReason = 'complete' | 'client-gone' | 'error';
-export type RefusalReason = 'rate-limit' | 'concurrency' | 'api-key' | 'origin' | 'host' | 'config';
+export type RefusalReason = 'rate-limit' | 'concurrency' | 'capacity' | 'api-key' | 'origin' | 'host' | 'config';
 
 function create() {
   const registry = new Registry();
@@ -89,7 +89,7 @@ function create() {
     }),
     refusals: new Counter({
       name: 'market_pulse_guard_refusals_total',
-      help: 'Requests refused by the guard, by endpoint and reason (rate-limit, concurrency, api-key, origin, host, config).',
+      help: 'Requests refused by the guard, by endpoint and reason (rate-limit, concurrency, capacity, api-key, origin, host, config).',
       labelNames: ['endpoint', 'reason'] as const,
       registers: [registry],
     }),

@@ -20,36 +20,33 @@ export type SlotDecision =
 
 export interface SlotRequest {
   client: string;
-  /** Unique per connection: `<streamId or '-'>|<random>`. */
+  /** Unique per connection: `<streamId>|<random>`. */
   member: string;
   cap: number;
   leaseMs: number;
-  /**
-   * A resume of this stream may take over the slot of an earlier connection of the same stream
-   * (`<streamId>|` prefix) when the client is at its cap: that connection is the one that dropped.
-   */
-  takeoverPrefix?: string;
 }
 
 export interface GuardStore {
   readonly kind: 'memory' | 'redis' | 'upstash';
-  /** Counts one stream start against `limit` per `windowMs` (sliding window). */
+  /** Counts one request against `limit` per `windowMs` (sliding window). */
   limit(client: string, limit: number, windowMs: number): Promise<RateDecision>;
+  /** Takes one of the client's `cap` slots; a slot of a connection that is still open is never taken over. */
   acquireSlot(request: SlotRequest): Promise<SlotDecision>;
-  /** Extends a live slot's lease; never re-creates a slot that expired or was taken over. */
+  /** Extends a live slot's lease; never re-creates a slot that expired or was released. */
   refreshSlot(client: string, member: string, leaseMs: number): Promise<void>;
   releaseSlot(client: string, member: string): Promise<void>;
-  /** Renames a slot once its stream id is known and opens the stream's resume allowance. */
-  bindSlot(client: string, member: string, boundMember: string, streamId: string, ttlMs: number): Promise<void>;
+  /** Records that `client` started `streamId` (a charged start), for `ttlMs`: the stream's remaining life, no longer. */
+  recordStart(client: string, streamId: string, ttlMs: number): Promise<void>;
   /**
-   * Counts one resume of `streamId` and returns how many this client has made (the bind counts as
-   * one, so a stream this client started returns 2 on its first resume, an unknown stream 1).
+   * Counts one resume of `streamId` by `client` and returns how many there have been, the start
+   * counting as one (so the first resume returns 2); 0, and nothing stored, for a stream this
+   * client did not start.
    */
-  countResume(client: string, streamId: string, ttlMs: number): Promise<number>;
+  countResume(client: string, streamId: string): Promise<number>;
 }
 
 export const keys = {
   rateLimitPrefix: 'mp:rl',
   slots: (client: string) => `mp:slots:${client}`,
-  resumes: (client: string, streamId: string) => `mp:resumes:${client}:${streamId}`,
+  starts: (client: string, streamId: string) => `mp:starts:${client}:${streamId}`,
 };

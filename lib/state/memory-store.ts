@@ -10,7 +10,7 @@ export class MemoryGuardStore implements GuardStore {
   readonly kind = 'memory' as const;
   private readonly counters = new Map<string, { count: number; expiresAt: number }>();
   private readonly slots = new Map<string, Map<string, number>>();
-  private readonly resumes = new Map<string, { count: number; expiresAt: number }>();
+  private readonly starts = new Map<string, { count: number; expiresAt: number }>();
   private lastSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -29,15 +29,11 @@ export class MemoryGuardStore implements GuardStore {
     return { success: true, limit, remaining: Math.max(0, limit - used - 1), reset };
   }
 
-  async acquireSlot({ client, member, cap, leaseMs, takeoverPrefix }: SlotRequest): Promise<SlotDecision> {
+  async acquireSlot({ client, member, cap, leaseMs }: SlotRequest): Promise<SlotDecision> {
     const now = this.now();
     this.sweep(now);
     const slots = this.liveSlots(client, now);
-    if (slots.size >= cap) {
-      const victim = takeoverPrefix ? [...slots.keys()].find((m) => m.startsWith(takeoverPrefix)) : undefined;
-      if (!victim) return { ok: false, count: slots.size };
-      slots.delete(victim);
-    }
+    if (slots.size >= cap) return { ok: false, count: slots.size };
     slots.set(member, now + leaseMs);
     this.slots.set(client, slots);
     return { ok: true };
@@ -55,24 +51,16 @@ export class MemoryGuardStore implements GuardStore {
     if (slots && slots.size === 0) this.slots.delete(client);
   }
 
-  async bindSlot(client: string, member: string, boundMember: string, streamId: string, ttlMs: number): Promise<void> {
-    const slots = this.slots.get(client);
-    const expiresAt = slots?.get(member);
-    if (slots && expiresAt !== undefined) {
-      slots.delete(member);
-      slots.set(boundMember, expiresAt);
-    }
-    this.resumes.set(`${client}:${streamId}`, { count: 1, expiresAt: this.now() + ttlMs });
+  async recordStart(client: string, streamId: string, ttlMs: number): Promise<void> {
+    this.sweep(this.now());
+    this.starts.set(`${client}:${streamId}`, { count: 1, expiresAt: this.now() + ttlMs });
   }
 
-  async countResume(client: string, streamId: string, ttlMs: number): Promise<number> {
-    const now = this.now();
-    const key = `${client}:${streamId}`;
-    const entry = this.resumes.get(key);
-    const live = entry && entry.expiresAt > now ? entry : { count: 0, expiresAt: now + ttlMs };
-    live.count += 1;
-    this.resumes.set(key, live);
-    return live.count;
+  async countResume(client: string, streamId: string): Promise<number> {
+    const entry = this.starts.get(`${client}:${streamId}`);
+    if (!entry || entry.expiresAt <= this.now()) return 0;
+    entry.count += 1;
+    return entry.count;
   }
 
   private counter(key: string, now: number): number {
@@ -91,7 +79,7 @@ export class MemoryGuardStore implements GuardStore {
     if (now - this.lastSweep < 1000) return;
     this.lastSweep = now;
     for (const [key, entry] of this.counters) if (entry.expiresAt <= now) this.counters.delete(key);
-    for (const [key, entry] of this.resumes) if (entry.expiresAt <= now) this.resumes.delete(key);
+    for (const [key, entry] of this.starts) if (entry.expiresAt <= now) this.starts.delete(key);
     for (const client of [...this.slots.keys()]) if (this.liveSlots(client, now).size === 0) this.slots.delete(client);
   }
 }

@@ -12,19 +12,9 @@ local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
-local prefix = ARGV[5]
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
 local count = redis.call('ZCARD', key)
-if count >= cap then
-  local victim = false
-  if prefix ~= '' then
-    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do
-      if string.sub(m, 1, #prefix) == prefix then victim = m break end
-    end
-  end
-  if not victim then return {0, count} end
-  redis.call('ZREM', key, victim)
-end
+if count >= cap then return {0, count} end
 redis.call('ZADD', key, now + lease, ARGV[4])
 -- The set lives as long as its longest lease (never shortened by a shorter one).
 if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
@@ -38,20 +28,10 @@ if n > 0 and redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PE
 return n
 `;
 
-const BIND = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-  redis.call('ZADD', KEYS[1], score, ARGV[2])
-end
-redis.call('SET', KEYS[2], 1, 'PX', ARGV[3])
-return 1
-`;
-
+/** Only a recorded start is counted: an unknown stream id creates nothing (its TTL could be anything). INCR keeps the TTL. */
 const COUNT_RESUME = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('INCR', KEYS[1])
 `;
 
 export class RedisGuardStore implements GuardStore {
@@ -70,8 +50,8 @@ export class RedisGuardStore implements GuardStore {
     return { success: result.success, limit: result.limit, remaining: result.remaining, reset: result.reset };
   }
 
-  async acquireSlot({ client, member, cap, leaseMs, takeoverPrefix }: SlotRequest): Promise<SlotDecision> {
-    const [ok, count] = await this.redis.eval<[number, number]>(ACQUIRE, [keys.slots(client)], [Date.now(), leaseMs, cap, member, takeoverPrefix ?? '']);
+  async acquireSlot({ client, member, cap, leaseMs }: SlotRequest): Promise<SlotDecision> {
+    const [ok, count] = await this.redis.eval<[number, number]>(ACQUIRE, [keys.slots(client)], [Date.now(), leaseMs, cap, member]);
     return Number(ok) === 1 ? { ok: true } : { ok: false, count: Number(count) };
   }
 
@@ -83,12 +63,12 @@ export class RedisGuardStore implements GuardStore {
     await this.redis.eval("return redis.call('ZREM', KEYS[1], ARGV[1])", [keys.slots(client)], [member]);
   }
 
-  async bindSlot(client: string, member: string, boundMember: string, streamId: string, ttlMs: number): Promise<void> {
-    await this.redis.eval(BIND, [keys.slots(client), keys.resumes(client, streamId)], [member, boundMember, Math.max(1, Math.round(ttlMs))]);
+  async recordStart(client: string, streamId: string, ttlMs: number): Promise<void> {
+    await this.redis.eval("return redis.call('SET', KEYS[1], 1, 'PX', ARGV[1])", [keys.starts(client, streamId)], [Math.max(1, Math.round(ttlMs))]);
   }
 
-  async countResume(client: string, streamId: string, ttlMs: number): Promise<number> {
-    return Number(await this.redis.eval(COUNT_RESUME, [keys.resumes(client, streamId)], [Math.max(1, Math.round(ttlMs))]));
+  async countResume(client: string, streamId: string): Promise<number> {
+    return Number(await this.redis.eval(COUNT_RESUME, [keys.starts(client, streamId)], []));
   }
 
   /** One limiter per (limit, window); settings do not change while a process runs. */

@@ -62,13 +62,6 @@ export function deliveredFrom(cursor: StreamCursor, feedKeys: string[]): Deliver
   return cursor.epoch === processEpoch() ? { local: cursor.seq, floor } : { floor, time: cursor.at };
 }
 
-/** `since` given as an ISO time rather than a cursor. */
-export function deliveredBefore(time: string | undefined): Delivered {
-  if (!time) return {};
-  const at = Date.parse(time);
-  return Number.isFinite(at) ? { time: at } : {};
-}
-
 function floorFrom(shared: SharedMarks, feedKeys: string[]): Floor | undefined {
   // Marks are positional: an id from an instance configured with other feeds cannot be mapped.
   if (shared.marks.length !== feedKeys.length) return undefined;

@@ -20,6 +20,7 @@ const observedHooks: NewsHooks = {
 export function newsHub(): NewsHub {
   return processSingleton('news-hub', () => {
     const link = redisLink();
-    return new NewsHub({ minPollMs: settings().newsMinPollMs, shared: link ? new SharedFeeds(link) : undefined, hooks: observedHooks });
+    const { newsMinPollMs, maxActiveSymbols } = settings();
+    return new NewsHub({ minPollMs: newsMinPollMs, maxSymbols: maxActiveSymbols, shared: link ? new SharedFeeds(link) : undefined, hooks: observedHooks });
   });
 }

@@ -1,7 +1,7 @@
 import type { StreamParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
-import { decodeCursor, encodeCursor, newStreamId, processEpoch, type StreamCursor } from './cursor';
-import { deliveredBefore, deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
+import { newStreamId, processEpoch, type CursorCodec, type StreamCursor } from './cursor';
+import { deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
 import type { StreamEvent } from './events';
 import { newsHub } from './hub';
 import { nextTick, progressAt, sleepUntil } from './schedule';
@@ -20,10 +20,17 @@ export function planStream(duration: number, resume?: StreamCursor, now = Date.n
   return { streamId: newStreamId(), startedAt: now, endsAt: now + duration };
 }
 
+/** Where a new stream starts: after a verified cursor of an earlier stream, or after a time. */
+export type StartAfter = { cursor: StreamCursor } | { time: number };
+
 export interface StreamOptions {
   signal: AbortSignal;
-  /** Start a new stream but skip what an earlier one delivered: a cursor or an ISO time. */
-  since?: string;
+  /** Signs this stream's cursors. */
+  codec: CursorCodec;
+  /** What the stream's cursors are bound to (scopeOf its symbols). */
+  scope: string;
+  /** Skip what an earlier stream delivered (`since`). */
+  after?: StartAfter;
 }
 
 /**
@@ -32,7 +39,7 @@ export interface StreamOptions {
  * Stops, releasing its feed subscriptions, as soon as `signal` aborts.
  */
 export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, options: StreamOptions): AsyncGenerator<StreamEvent> {
-  const { signal } = options;
+  const { signal, codec, scope, after } = options;
   const { streamId, startedAt, endsAt, resume } = plan;
   const epoch = processEpoch();
   let lastProgress = resume ? progressAt(resume.at, startedAt, endsAt) : 0;
@@ -41,11 +48,11 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
 
   const subscription = newsHub().subscribe(params.symbol, params.interval);
   const feedKeys = subscription.feedKeys();
-  const from = resume ?? (options.since ? decodeCursor(options.since) : null);
-  let delivered: Delivered = from ? deliveredFrom(from, feedKeys) : deliveredBefore(options.since);
+  const from = resume ?? (after && 'cursor' in after ? after.cursor : undefined);
+  let delivered: Delivered = from ? deliveredFrom(from, feedKeys) : after && 'time' in after ? { time: after.time } : {};
   let lastShared = frontier(delivered, feedKeys, []);
 
-  const cursorAt = (at: number) => encodeCursor({ streamId, startedAt, endsAt, at, epoch, seq: lastSeq, shared: lastShared });
+  const cursorAt = (at: number) => codec.encode({ streamId, startedAt, endsAt, at, epoch, seq: lastSeq, scope, shared: lastShared });
   const nextProgress = (now: number) => {
     lastProgress = Math.max(progressAt(now, startedAt, endsAt), Math.min(lastProgress + 1e-6, 0.999999));
     return lastProgress;

@@ -1,12 +1,17 @@
 import type { StreamParams } from '@/lib/contract/query';
-import { admitStream, type Admission } from '@/lib/guard/admit-stream';
+import { admitStream, clientOf, type Refusal } from '@/lib/guard/admit-stream';
 import { trackStream, type Endpoint } from '@/lib/observability/active-streams';
 import type { StreamEndReason } from '@/lib/observability/metrics';
 import { requestIdOf } from '@/lib/observability/request-id';
 import { observeStream } from '@/lib/observability/stream-observer';
-import type { StreamCursor } from './cursor';
+import { processSingleton } from '@/lib/runtime/process-singleton';
+import { claimSymbols } from './capacity';
+import { scopeOf, type StreamCursor } from './cursor';
+import { cursorCodec } from './cursor-keys';
 import type { StreamEvent } from './events';
-import { planStream, streamMarketNews } from './news-stream';
+import { planStream, streamMarketNews, type StartAfter } from './news-stream';
+
+export type { Refusal };
 
 export interface SessionInput {
   /** The HTTP request the stream answers: who is asking (limits), request id, and its abort signal. */
@@ -15,13 +20,11 @@ export interface SessionInput {
   params: StreamParams;
   /** A verified cursor of the stream this request continues (Last-Event-ID). */
   resume?: StreamCursor;
-  /** Start a new stream after what an earlier one delivered (a cursor or an ISO time). */
-  since?: string;
+  /** A new stream that skips what an earlier one delivered (`since`). */
+  after?: StartAfter;
   /** Further reasons to stop early, such as an MCP call's cancellation. */
   signals?: AbortSignal[];
 }
-
-export type Refusal = Extract<Admission, { ok: false }>;
 
 export interface StreamSession {
   readonly streamId: string;
@@ -38,6 +41,9 @@ export interface StreamSession {
   endReason(): StreamEndReason | undefined;
 }
 
+/** Open connections of this process by client and stream, so a reconnect can end the one it replaces. */
+const connections = processSingleton('stream-connections', () => new Map<string, { close(): Promise<void> }>());
+
 /**
  * One stream's lifecycle, the same for both transports: admission (rate and concurrency limits),
  * abort wiring, the open-stream count, logs, metrics and span, and on the way out the concurrency
@@ -46,10 +52,18 @@ export interface StreamSession {
 export async function openStreamSession(input: SessionInput): Promise<{ ok: true; session: StreamSession } | { ok: false; refusal: Refusal }> {
   const { request, endpoint, params, resume } = input;
   const plan = planStream(params.duration, resume);
-  const admission = request ? await admitStream(request, endpoint, resume && { streamId: resume.streamId, endsAt: resume.endsAt }) : undefined;
-  if (admission && !admission.ok) return { ok: false, refusal: admission };
-  // Lets the guard recognise this client's reconnects to the stream (not charged as new starts).
-  if (!resume) admission?.bind(plan.streamId, plan.endsAt);
+  const connectionKey = request ? `${clientOf(request)}|${plan.streamId}` : undefined;
+  // A reconnect means the client has given up on its earlier connection to this stream, even if
+  // this server has not noticed yet: end it first, so the reconnect never holds a second slot.
+  if (resume && connectionKey) await connections.get(connectionKey)?.close();
+  const claimed = claimSymbols(request, endpoint, [params.symbol]);
+  if (!claimed.ok) return claimed;
+  const admission = request ? await admitStream(request, endpoint, { streamId: plan.streamId, endsAt: plan.endsAt, resumed: Boolean(resume) }) : undefined;
+  if (admission && !admission.ok) {
+    claimed.release();
+    return { ok: false, refusal: admission };
+  }
+  const codec = await cursorCodec();
 
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -64,26 +78,37 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
     streamId: plan.streamId,
     requestId: request ? requestIdOf(request) : 'unknown',
     symbol: params.symbol,
-    resumed: Boolean(resume ?? input.since),
+    resumed: Boolean(resume ?? input.after),
     interval: params.interval,
     duration: params.duration,
   });
 
   let ended: StreamEndReason | undefined;
+  let released = Promise.resolve();
   const close = (reason: StreamEndReason) => {
     if (ended) return;
     ended = reason;
     for (const signal of signals) signal.removeEventListener('abort', stop);
     controller.abort();
     untrack();
-    if (admission?.ok) admission.release();
+    claimed.release();
+    if (admission?.ok) released = admission.release();
     observer.end(reason);
+    if (connectionKey && connections.get(connectionKey) === entry) connections.delete(connectionKey);
   };
+  const entry = {
+    close: () => {
+      close('client-gone');
+      return released;
+    },
+  };
+  if (connectionKey) connections.set(connectionKey, entry);
 
+  const options = { signal: controller.signal, codec, scope: scopeOf([params.symbol]), after: input.after };
   async function* events(): AsyncGenerator<StreamEvent> {
     let failed = false;
     try {
-      for await (const event of streamMarketNews(params, plan, { signal: controller.signal, since: input.since })) {
+      for await (const event of streamMarketNews(params, plan, options)) {
         observer.sent(event);
         failed ||= event.type === 'error';
         yield event;

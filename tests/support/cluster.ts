@@ -121,6 +121,23 @@ export async function liveHeapOf(app: AppServer): Promise<HealthDetail['memory']
   return (await healthOf(app)).memory;
 }
 
+/**
+ * Memory the instance really holds after a burst: full GCs until RSS stops falling. V8 gives the
+ * pages a burst made it commit back to the system over the following seconds (its memory
+ * reducer); a reading taken at once counts memory the process no longer uses.
+ */
+export async function settledMemoryOf(app: AppServer, timeoutMs = 30_000): Promise<HealthDetail['memory']> {
+  const until = Date.now() + timeoutMs;
+  let last = await liveHeapOf(app);
+  while (Date.now() < until) {
+    await sleep(2_000);
+    const now = await liveHeapOf(app);
+    if (last.rssBytes - now.rssBytes < 4 * 2 ** 20) return now;
+    last = now;
+  }
+  return last;
+}
+
 export async function healthOf(app: AppServer): Promise<HealthDetail> {
   const res = await fetch(`${app.url}/api/health?detail=1`);
   return (await res.json()) as HealthDetail;

@@ -28,6 +28,8 @@ export interface FeedServer {
   url: string;
   /** Serves `body` (or a fault) at `path`, e.g. '/yahoo/TSLA.xml'. Replaces what was there. */
   set(path: string, behaviour: FeedBehaviour | string): void;
+  /** Serves paths nobody `set` (instead of 404): for tests that ask for many distinct symbols. */
+  setFallback(serve: ((path: string) => FeedBehaviour | undefined) | undefined): void;
   /** Requests received for `path` (ignoring the query string), or for every path when omitted. */
   count(path?: string): number;
   /** Requests answered 304 for `path`. */
@@ -98,13 +100,14 @@ export async function startFeedServer(): Promise<FeedServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let total = 0;
+  let fallback: ((path: string) => FeedBehaviour | undefined) | undefined;
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     total += 1;
     counts.set(path, (counts.get(path) ?? 0) + 1);
     headers.set(path, req.headers);
-    const behaviour = behaviours.get(path);
+    const behaviour = behaviours.get(path) ?? fallback?.(path);
     if (!behaviour) {
       res.writeHead(404, { 'Content-Type': 'text/html' }).end('<html><body>Not found</body></html>');
       return;
@@ -181,6 +184,9 @@ export async function startFeedServer(): Promise<FeedServer> {
     url: `http://127.0.0.1:${port}`,
     set(path, behaviour) {
       behaviours.set(path, typeof behaviour === 'string' ? { kind: 'feed', body: behaviour } : behaviour);
+    },
+    setFallback(serve) {
+      fallback = serve;
     },
     count: (path) => (path === undefined ? total : (counts.get(path) ?? 0)),
     notModifiedCount: (path) => notModified.get(path) ?? 0,

@@ -12,3 +12,4 @@ export const GET = handleMcpRequest;
 export const DELETE = handleMcpRequest;
 export const PUT = methodNotAllowed;
 export const PATCH = methodNotAllowed;
+export const HEAD = methodNotAllowed;

@@ -1,7 +1,8 @@
-import { metricsText } from '@/lib/api/metrics';
+import { metricsHead, metricsText } from '@/lib/api/metrics';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** GET /api/metrics — Prometheus text exposition of this instance (contract §4). */
 export const GET = metricsText;
+export const HEAD = metricsHead;

@@ -6,6 +6,7 @@ import type { SharedFeeds } from '../shared/shared-feeds';
 import type { NewsSnapshot } from '../types';
 import { ArticleRegistry } from './article-registry';
 import { mergeDuplicates } from './merge-stories';
+import { SymbolTable } from './symbol-table';
 
 const IDLE_POLLER_TTL_MS = 15 * 60_000;
 
@@ -29,6 +30,8 @@ export interface NewsSubscription {
 export interface HubOptions {
   /** Floor on how often one feed is fetched (NEWS_MIN_POLL_MS). */
   minPollMs: number;
+  /** Most distinct symbols polled at once (MAX_ACTIVE_SYMBOLS). */
+  maxSymbols?: number;
   /** Coordinates polling with other instances through Redis. */
   shared?: SharedFeeds;
   hooks?: NewsHooks;
@@ -41,16 +44,30 @@ export interface HubOptions {
 export class NewsHub {
   readonly registry = new ArticleRegistry();
 
-  constructor(private readonly options: HubOptions) {}
+  private readonly symbols: SymbolTable;
+
+  constructor(private readonly options: HubOptions) {
+    this.symbols = new SymbolTable(options.maxSymbols ?? Infinity, (symbol) => this.forget(symbol));
+  }
 
   private readonly pollers = new Map<string, FeedPoller>();
   private readonly snapshots = new Map<string, { version: number; snapshot: NewsSnapshot }>();
   private version = 0;
 
+  /**
+   * Reserves places for `symbols` before a stream or snapshot commits to them (idle symbols are
+   * evicted to make room); null when every place is in use. Call the returned release when done.
+   */
+  claim(symbols: readonly string[]): (() => void) | null {
+    this.sweepIdle();
+    return this.symbols.claim(symbols);
+  }
+
   subscribe(symbol: string, intervalMs: number): NewsSubscription {
     this.sweepIdle();
+    const unuse = this.symbols.use(symbol);
     const pollers = feedsForSymbol(symbol).map((spec) => this.poller(spec));
-    const unsubscribes = pollers.map((p) => p.subscribe(intervalMs));
+    const unsubscribes = [...pollers.map((p) => p.subscribe(intervalMs)), unuse];
     let closed = false;
     return {
       snapshot: () => this.snapshot(symbol, pollers),
@@ -104,7 +121,17 @@ export class NewsHub {
     for (const [key, poller] of this.pollers) {
       if (poller.subscribers === 0 && poller.idleSince < cutoff) this.pollers.delete(key);
     }
+    this.symbols.sweep(cutoff);
     if (this.snapshots.size > 1000) this.snapshots.clear();
+  }
+
+  /** An evicted symbol's own feeds go; market-wide feeds are shared by every symbol and stay. */
+  private forget(symbol: string): void {
+    for (const spec of feedsForSymbol(symbol)) {
+      const poller = this.pollers.get(spec.key);
+      if (spec.scope === 'symbol' && poller && poller.subscribers === 0) this.pollers.delete(spec.key);
+    }
+    this.snapshots.delete(symbol);
   }
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetSettings } from '@/lib/config/settings';
 import { GET as health } from '@/app/api/health/route';
 import { GET as metricsRoute } from '@/app/api/metrics/route';
-import { parsePrometheusText } from '@/tests/integration/ops-prometheus-text';
+import { parsePrometheusText } from '@/tests/integration/ops/prometheus-text';
 
 const saved = process.env.MCP_API_KEYS;
 beforeAll(() => {

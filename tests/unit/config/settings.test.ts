@@ -69,3 +69,13 @@ describe('parseSettings', () => {
     expect(JSON.stringify(bad.problems)).not.toContain('secret-');
   });
 });
+
+describe('the User-Agent sent to feeds', () => {
+  it('is an honest product token, with the operator contact as a comment when NEWS_USER_AGENT is set', () => {
+    expect(parseSettings({}).settings).toMatchObject({ newsUserAgent: expect.stringMatching(/^market-pulse\/\d+\.\d+\.\d+$/), newsContact: false });
+    const { settings } = parseSettings({ NEWS_USER_AGENT: 'Acme Research (ops@acme.example)\r\nX-Evil: 1' });
+    expect(settings.newsUserAgent).toMatch(/^market-pulse\/\d+\.\d+\.\d+ \(Acme Research ops@acme\.example X-Evil: 1\)$/);
+    expect(settings.newsContact).toBe(true);
+    expect(JSON.stringify(parseSettings({}).settings)).not.toMatch(/github|https?:/);
+  });
+});

@@ -39,6 +39,7 @@ describe('matchKey', () => {
 
 describe('judgeOrigin', () => {
   const base = { host: 'app.example:3000' };
+  const rules = (allowedOrigins: string[], trustProxy = false, ownHosts = ['localhost', 'app.example', 'news.example']) => ({ allowedOrigins, trustProxy, ownHosts });
   it.each([
     [{}, 'none'],
     [{ origin: 'http://app.example:3000' }, 'self'],
@@ -51,21 +52,25 @@ describe('judgeOrigin', () => {
     [{ origin: 'javascript:alert(1)' }, 'denied'],
     [{ origin: `https://${'a'.repeat(600)}.example` }, 'denied'],
     [{ origin: 'http://app.example:3000', 'x-forwarded-host': 'evil.example' }, 'self'],
+    // Host and Origin agreeing on a name that is not the app's own: both are the client's to write.
+    [{ host: 'evil.example', origin: 'http://evil.example' }, 'denied'],
+    [{ host: 'evil.example:3000', origin: 'http://evil.example:3000' }, 'denied'],
   ])('%j → %s', (headers, kind) => {
-    expect(judgeOrigin(h({ ...base, ...headers }), ['https://partner.example'], false).kind).toBe(kind);
+    expect(judgeOrigin(h({ ...base, ...headers }), rules(['https://partner.example'])).kind).toBe(kind);
   });
   it('uses X-Forwarded-Host as the own host only behind a trusted proxy', () => {
     const headers = h({ host: 'internal:3000', 'x-forwarded-host': 'news.example', origin: 'https://news.example' });
-    expect(judgeOrigin(headers, [], true).kind).toBe('self');
-    expect(judgeOrigin(headers, [], false).kind).toBe('denied');
+    expect(judgeOrigin(headers, rules([], true)).kind).toBe('self');
+    expect(judgeOrigin(headers, rules([], false)).kind).toBe('denied');
+    expect(judgeOrigin(headers, rules([], true, ['localhost'])).kind).toBe('denied');
   });
   it('recognises the dashboard only with Sec-Fetch-Site: same-origin and no foreign Origin', () => {
     const self = h({ host: 'a:1', 'sec-fetch-site': 'same-origin' });
-    expect(isSameOrigin(self, judgeOrigin(self, [], false))).toBe(true);
+    expect(isSameOrigin(self, judgeOrigin(self, rules([])))).toBe(true);
     const cross = h({ host: 'a:1', 'sec-fetch-site': 'cross-site' });
-    expect(isSameOrigin(cross, judgeOrigin(cross, [], false))).toBe(false);
+    expect(isSameOrigin(cross, judgeOrigin(cross, rules([])))).toBe(false);
     const allowed = h({ host: 'a:1', 'sec-fetch-site': 'same-origin', origin: 'https://partner.example' });
-    expect(isSameOrigin(allowed, judgeOrigin(allowed, ['https://partner.example'], false))).toBe(false);
+    expect(isSameOrigin(allowed, judgeOrigin(allowed, rules(['https://partner.example'])))).toBe(false);
   });
 });
 

@@ -37,3 +37,27 @@ describe('cancelling a call from its own request', () => {
     done[1]!();
   });
 });
+
+describe('with API keys configured', () => {
+  it('a call is cancelled only with the key that started it, even from the same address and client software', async () => {
+    const { resetSettings } = await import('@/lib/config/settings');
+    process.env.MCP_API_KEYS = 'key-one-000001,key-two-000002';
+    resetSettings();
+    try {
+      const keyed = (key: string) =>
+        new Request('http://localhost/api/mcp', { method: 'POST', headers: { 'x-forwarded-for': '10.0.0.9', 'user-agent': 'agent/1', 'x-api-key': key } });
+      const one = new AbortController();
+      const two = new AbortController();
+      const done = [registerCall(keyed('key-one-000001'), 1, one), registerCall(keyed('key-two-000002'), 2, two)];
+      expect(cancelCall(keyed('key-one-000001'), 2)).toBe('unknown');
+      expect(cancelCall(request('10.0.0.9'), 2)).toBe('unknown'); // no key: not the same client
+      expect(two.signal.aborted).toBe(false);
+      expect(cancelCall(keyed('key-two-000002'), 2)).toBe('cancelled');
+      expect(one.signal.aborted).toBe(false);
+      done.forEach((d) => d());
+    } finally {
+      delete process.env.MCP_API_KEYS;
+      resetSettings();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { encodeCursor } from '@/lib/stream/cursor';
+import { createCursorCodec, scopeOf } from '@/lib/stream/cursor';
+import { TEST_CURSOR_SECRET } from '@/tests/support/cursors';
 import { snapshotToolInputSchema, streamToolInputSchema, streamToolOutputSchema } from '@/lib/mcp/tool-schemas';
 
 const issues = (result: { success: boolean; error?: z.ZodError }) =>
@@ -39,8 +40,18 @@ describe('stream_market_news arguments', () => {
   it('accepts an ISO time or a cursor as since', () => {
     expect(schema.parse({ symbol: 'TSLA', since: '2026-01-31T14:00:00Z' }).since).toBe('2026-01-31T14:00:00Z');
     expect(schema.parse({ symbol: 'TSLA', since: '2026-01-31T14:00:00.123+01:00' }).since).toBeDefined();
-    const cursor = encodeCursor({ streamId: 'abcdefgh12', startedAt: 1000, endsAt: 5000, at: 2000, epoch: 'abcd1234', seq: 7 });
+    const cursor = createCursorCodec(TEST_CURSOR_SECRET).encode({
+      streamId: 'abcdefgh12',
+      startedAt: 1000,
+      endsAt: 5000,
+      at: 2000,
+      epoch: 'abcd1234',
+      seq: 7,
+      scope: scopeOf(['TSLA']),
+    });
     expect(schema.parse({ symbol: 'TSLA', since: cursor }).since).toBe(cursor);
+    // Its signature is checked when the call runs; here only the shape counts.
+    expect(schema.safeParse({ symbol: 'TSLA', since: 'v2.abc' }).success).toBe(false);
   });
 
   it('is listed as plain JSON Schema a model can read: integers with bounds, symbol required', () => {

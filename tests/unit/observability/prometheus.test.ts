@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { metrics, countRefusal, recordRedisError } from '@/lib/observability/metrics';
 import { updateFeedGauge } from '@/lib/observability/feed-observer';
 import { trackStream } from '@/lib/observability/active-streams';
-import { parsePrometheusText, sampleValue } from '@/tests/integration/ops-prometheus-text';
+import { parsePrometheusText, sampleValue } from '@/tests/integration/ops/prometheus-text';
 
 describe('Prometheus exposition validator', () => {
   const valid = [

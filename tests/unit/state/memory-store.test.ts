@@ -21,37 +21,38 @@ describe('MemoryGuardStore rate limit (sliding window, like @upstash/ratelimit)'
 });
 
 describe('MemoryGuardStore slots', () => {
-  it('caps open slots, frees them on release or lease expiry, and lets a resume take over its own stream', async () => {
+  it('caps open slots, frees them on release or lease expiry, and never takes over a live one', async () => {
     let now = 1_000_000;
     const store = new MemoryGuardStore(() => now);
-    const acquire = (member: string, takeoverPrefix?: string) => store.acquireSlot({ client: 'c', member, cap: 2, leaseMs: 30_000, takeoverPrefix });
-    expect(await acquire('-|a')).toEqual({ ok: true });
-    expect(await acquire('-|b')).toEqual({ ok: true });
-    expect(await acquire('-|c')).toEqual({ ok: false, count: 2 });
-    await store.releaseSlot('c', '-|a');
-    expect(await acquire('-|c')).toEqual({ ok: true });
-    await store.bindSlot('c', '-|c', 's1|c', 's1', 60_000);
-    // At the cap, a resume of s1 replaces s1's dropped connection; a resume of another stream cannot.
-    expect(await acquire('s1|d', 's1|')).toEqual({ ok: true });
-    expect(await acquire('s2|e', 's2|')).toEqual({ ok: false, count: 2 });
+    const acquire = (member: string) => store.acquireSlot({ client: 'c', member, cap: 2, leaseMs: 30_000 });
+    expect(await acquire('s0|a')).toEqual({ ok: true });
+    expect(await acquire('s1|b')).toEqual({ ok: true });
+    // A reconnect of s1 is one more connection: at the cap it waits for the old one to end.
+    expect(await acquire('s1|c')).toEqual({ ok: false, count: 2 });
+    await store.releaseSlot('c', 's0|a');
+    expect(await acquire('s1|c')).toEqual({ ok: true });
     // A lease that is not refreshed expires (crashed instance); a refreshed one stays.
     now += 20_000;
-    await store.refreshSlot('c', 's1|d', 30_000);
+    await store.refreshSlot('c', 's1|c', 30_000);
     now += 15_000;
-    expect(await acquire('-|f')).toEqual({ ok: true }); // '-|b' expired
-    expect(await acquire('-|g')).toEqual({ ok: false, count: 2 });
+    expect(await acquire('s2|f')).toEqual({ ok: true }); // 's1|b' expired
+    expect(await acquire('s3|g')).toEqual({ ok: false, count: 2 });
     // A refresh never resurrects a released slot.
-    await store.releaseSlot('c', '-|f');
-    await store.refreshSlot('c', '-|f', 30_000);
-    expect(await acquire('-|h')).toEqual({ ok: true });
+    await store.releaseSlot('c', 's2|f');
+    await store.refreshSlot('c', 's2|f', 30_000);
+    expect(await acquire('s3|h')).toEqual({ ok: true });
   });
 
-  it('counts resumes: a bound stream starts at 1, an unknown one at 0', async () => {
-    const store = new MemoryGuardStore();
-    await store.bindSlot('c', '-|x', 's1|x', 's1', 60_000);
-    expect(await store.countResume('c', 's1', 60_000)).toBe(2);
-    expect(await store.countResume('c', 'forged', 60_000)).toBe(1);
-    expect(await store.countResume('other', 's1', 60_000)).toBe(1);
+  it('counts resumes only of a stream this client started, and forgets the start when the stream ends', async () => {
+    let now = 1_000_000;
+    const store = new MemoryGuardStore(() => now);
+    await store.recordStart('c', 's1', 60_000);
+    expect(await store.countResume('c', 's1')).toBe(2);
+    expect(await store.countResume('c', 's1')).toBe(3);
+    expect(await store.countResume('c', 'forged')).toBe(0);
+    expect(await store.countResume('other', 's1')).toBe(0);
+    now += 60_000;
+    expect(await store.countResume('c', 's1')).toBe(0);
   });
 });
 

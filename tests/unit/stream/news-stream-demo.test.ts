@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatSseEvent } from '@/lib/api/sse-events';
 import type { StreamParams } from '@/lib/contract/query';
-import type { StreamCursor } from '@/lib/stream/cursor';
+import { createCursorCodec, scopeOf, type StreamCursor } from '@/lib/stream/cursor';
+import { readCursor, TEST_CURSOR_SECRET } from '@/tests/support/cursors';
 import type { StreamEvent } from '@/lib/stream/events';
 
 /** The offline path the README's first command shows: NEWS_FEEDS=demo, no network at all. */
@@ -15,9 +16,12 @@ beforeAll(async () => {
   snapshot = await import('@/lib/stream/snapshot');
 });
 
-/** A stream as the session runs it: planned (new, or resumed from a cursor), then iterated. */
+/** A stream as the session runs it: planned (new, or resumed from a cursor), signed, then iterated. */
 function stream(params: StreamParams, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
-  return tool.streamMarketNews(params, tool.planStream(params.duration, options.resume), options);
+  const { since, signal } = options;
+  const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
+  const plan = tool.planStream(params.duration, options.resume);
+  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf([params.symbol]), after });
 }
 
 describe('streamMarketNews with NEWS_FEEDS=demo', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamParams } from '@/lib/contract/query';
-import type { StreamCursor } from '@/lib/stream/cursor';
+import { createCursorCodec, scopeOf, type StreamCursor } from '@/lib/stream/cursor';
+import { readCursor, TEST_CURSOR_SECRET } from '@/tests/support/cursors';
 import type { StreamEvent } from '@/lib/stream/events';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
 import { sleep } from '@/tests/support/wait';
@@ -13,7 +14,6 @@ import { sleep } from '@/tests/support/wait';
 let feeds: FeedServer;
 let tool: typeof import('@/lib/stream/news-stream');
 let snapshot: typeof import('@/lib/stream/snapshot');
-let cursors: typeof import('@/lib/stream/cursor');
 let hub: typeof import('@/lib/stream/hub');
 
 const MIN = 60_000;
@@ -35,7 +35,6 @@ beforeAll(async () => {
   (await import('@/lib/config/settings')).resetSettings();
   tool = await import('@/lib/stream/news-stream');
   snapshot = await import('@/lib/stream/snapshot');
-  cursors = await import('@/lib/stream/cursor');
   hub = await import('@/lib/stream/hub');
   feeds.set('/market.xml', rssFeed('Market', items('mkt', 3, 3 * 24 * 60)));
 });
@@ -43,9 +42,12 @@ afterAll(async () => {
   await feeds.close();
 });
 
-/** A stream as the session runs it: planned (new, or resumed from a cursor), then iterated. */
+/** A stream as the session runs it: planned (new, or resumed from a cursor), signed, then iterated. */
 function stream(params: StreamParams, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
-  return tool.streamMarketNews(params, tool.planStream(params.duration, options.resume), options);
+  const { since, signal } = options;
+  const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
+  const plan = tool.planStream(params.duration, options.resume);
+  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf([params.symbol]), after });
 }
 
 type Received = { event: StreamEvent; at: number };
@@ -108,7 +110,7 @@ describe('streamMarketNews', () => {
     expect(complete.event).toMatchObject({ type: 'complete', delivered: 8 });
 
     // Every event id is a cursor of this stream.
-    const decoded = events.map((r) => cursors.decodeCursor(r.event.cursor));
+    const decoded = events.map((r) => readCursor(r.event.cursor));
     expect(decoded.every((c) => c?.streamId === connected.streamId && c.endsAt === endsAt)).toBe(true);
   });
 
@@ -184,7 +186,7 @@ describe('streamMarketNews', () => {
 
     feeds.set(path, rssFeed('RSM', [{ id: 'rsm-new', title: 'RSM fresh headline after the drop', link: 'https://news.example/rsm/new', published: ago(0.1) }, ...items('rsm', 3)]));
     await sleep(1200);
-    const resume = cursors.decodeCursor(news1.cursor)!;
+    const resume = readCursor(news1.cursor);
     const events = await collect(stream(params, { signal: new AbortController().signal, resume }));
     const again = events[0]!.event;
     expect(again).toMatchObject({ type: 'connected', resumed: true, streamId: connected.streamId, endsAt: connected.endsAt });
@@ -245,7 +247,7 @@ describe('streamMarketNews', () => {
     const first = stream(params, { signal: new AbortController().signal });
     const connected = (await first.next()).value as StreamEvent & { type: 'connected' };
     await first.return(undefined);
-    const resume = cursors.decodeCursor(connected.cursor)!;
+    const resume = readCursor(connected.cursor);
     const events = await collect(stream(params, { signal: new AbortController().signal, resume }));
     expect(news(events)[0]!.articles.map((a) => a.id)).toEqual(['rbf-0', 'rbf-1', 'rbf-2']);
   });

@@ -1,5 +1,5 @@
+import { streamNews, streamNewsHead } from '@/lib/api/stream-news';
 import { getOnlyHandlers } from '@/lib/http/json-rpc-error';
-import { streamNews } from '@/lib/api/stream-news';
 
 // Streams are long-lived and read live state: Node runtime, never cached or prerendered.
 export const runtime = 'nodejs';
@@ -9,4 +9,5 @@ export const maxDuration = 300;
 
 /** GET /api/mcp/stream-news — live news as Server-Sent Events of JSON-RPC messages (contract §1). */
 export const GET = streamNews;
+export const HEAD = streamNewsHead;
 export const { POST, PUT, PATCH, DELETE } = getOnlyHandlers();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gcOnSignalEnv, healthOf, liveHeapOf, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '../support/cluster';
-import { rssFeed, type FeedBehaviour, type FeedItem } from '../support/feed-server';
-import { openSse, type SseStream } from '../support/sse-client';
-import { sleep, waitUntil } from '../support/wait';
+import { gcOnSignalEnv, healthOf, liveHeapOf, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '@/tests/support/cluster';
+import { rssFeed, type FeedBehaviour, type FeedItem } from '@/tests/support/feed-server';
+import { openSse, type SseStream } from '@/tests/support/sse-client';
+import { sleep, waitUntil } from '@/tests/support/wait';
 
 /**
  * Upstream faults and a soak on the two-instance cluster (tests/support/cluster.ts). Each fault is

@@ -1,8 +1,9 @@
+import pkg from '@/package.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppServer } from '../support/app-server';
-import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
-import { isFinal, message, openSse, progressBody, type SseEvent } from '../support/sse-client';
-import { sleep, waitUntil } from '../support/wait';
+import { startApp, type AppServer } from '@/tests/support/app-server';
+import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
+import { isFinal, message, openSse, progressBody, type SseEvent } from '@/tests/support/sse-client';
+import { sleep, waitUntil } from '@/tests/support/wait';
 
 let feeds: FeedServer;
 let app: AppServer;
@@ -133,7 +134,8 @@ describe('GET /api/mcp/stream-news', () => {
     expect(warnings.length).toBe(2);
     for (const w of warnings) expect(w.error).not.toMatch(/at .*\.js|Error:/);
     expect(isFinal(stream.events.at(-1)!)).toBe(true);
-    expect(feeds.lastHeaders('/sym/AMD.xml')?.['user-agent']).toBe('MarketPulseTest/1.0 (ops@example.com)');
+    // An honest product token, then the operator's contact as a comment (its own parentheses removed).
+    expect(feeds.lastHeaders('/sym/AMD.xml')?.['user-agent']).toBe(`market-pulse/${pkg.version} (MarketPulseTest/1.0 ops@example.com)`);
   });
 
   it('does not hold up the stream for a feed that hangs', async () => {

@@ -1,7 +1,7 @@
 /** Helpers shared by the guard's integration suites (guard-*.test.ts). */
-import { sleep } from '../support/wait';
+import { sleep } from '@/tests/support/wait';
 
-export { sleep, waitUntil } from '../support/wait';
+export { sleep, waitUntil } from '@/tests/support/wait';
 
 export interface Reply {
   status: number;

@@ -8,10 +8,10 @@ import {
   streamView,
   symbolFeedPath,
   type Cluster,
-} from '../support/cluster';
-import { decodeCursor } from '@/lib/stream/cursor';
-import { sleep, waitUntil } from '../support/wait';
-import { openSse, type SseStream } from '../support/sse-client';
+} from '@/tests/support/cluster';
+import { deploymentSecret, readCursor } from '@/tests/support/cursors';
+import { sleep, waitUntil } from '@/tests/support/wait';
+import { openSse, type SseStream } from '@/tests/support/sse-client';
 
 /**
  * Two `next start` instances, one redis-server, one feed server (tests/support/cluster.ts): shared
@@ -143,16 +143,17 @@ describe('two instances sharing Redis', () => {
     const before = streamView(streams[0]!.events);
     const endsAt = Date.parse(before.connected[0]!.endsAt);
     const due = feed.items.filter((x) => x.addedAt < endsAt - 2 * PERIOD - 500).map((x) => x.id);
+    const secret = await deploymentSecret(cluster.redis.url);
     streams.forEach((s, i) => {
       const first = streamView(s.events);
       const second = streamView(resumed[i]!.events);
       expect(resumed[i]!.status).toBe(200);
       expect(first.final, 'the first connection was cut').toBeUndefined();
-      // A resumed stream sends no second `connected`; its event ids name the same stream and end.
-      // v2: the id carries deployment-wide per-feed marks, not only this process's numbers.
-      expect(first.lastId).toMatch(/^v2\./);
-      const ids0 = decodeCursor(first.lastId!)!;
-      const idsAfter = resumed[i]!.events.filter((e) => e.id).map((e) => decodeCursor(e.id!)!);
+      // A resumed stream sends no second `connected`; its event ids name the same stream and end,
+      // signed with the deployment's secret, and carry deployment-wide per-feed marks.
+      const ids0 = readCursor(first.lastId!, secret);
+      expect(ids0.shared).toBeDefined();
+      const idsAfter = resumed[i]!.events.filter((e) => e.id).map((e) => readCursor(e.id!, secret));
       expect(idsAfter.length).toBeGreaterThan(0);
       const ownEnd = Date.parse(first.connected[0]!.endsAt);
       expect(ids0.endsAt).toBe(ownEnd);

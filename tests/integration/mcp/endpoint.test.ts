@@ -4,9 +4,9 @@ import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppServer } from '../support/app-server';
-import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
-import { sleep, waitUntil } from '../support/wait';
+import { startApp, type AppServer } from '@/tests/support/app-server';
+import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
+import { sleep, waitUntil } from '@/tests/support/wait';
 
 /**
  * /api/mcp against the production build and a local feed server, with the official clients:

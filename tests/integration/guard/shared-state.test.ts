@@ -1,9 +1,10 @@
+import IORedis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppServer } from '../support/app-server';
-import { startRedis, type RedisServer } from '../support/redis-server';
-import { openSse } from '../support/sse-client';
-import { startUpstashBridge, type UpstashBridge } from '../support/upstash-rest-bridge';
-import { activeStreams, call, freshMinute, sleep, streamToEnd, waitUntil } from './guard-support';
+import { startApp, type AppServer } from '@/tests/support/app-server';
+import { startRedis, type RedisServer } from '@/tests/support/redis-server';
+import { openSse } from '@/tests/support/sse-client';
+import { startUpstashBridge, type UpstashBridge } from '@/tests/support/upstash-rest-bridge';
+import { activeStreams, call, freshMinute, sleep, streamToEnd, waitUntil } from '@/tests/integration/guard/support';
 
 /**
  * The guard's limits held in shared state, for both ways of reaching Redis: REDIS_URL (ioredis) and
@@ -14,7 +15,7 @@ import { activeStreams, call, freshMinute, sleep, streamToEnd, waitUntil } from 
 const stream = (base: string, query = 'duration=1000&interval=1000') => `${base}/api/mcp/stream-news?symbol=TSLA&${query}`;
 let next = 1;
 /** A client of its own per test: the apps trust X-Forwarded-For (as behind a proxy). */
-const newClient = () => ({ 'X-Forwarded-For': `198.18.${Math.floor(Math.random() * 250)}.${next++}`, 'Sec-Fetch-Site': 'same-origin' });
+const newClient = () => ({ 'X-Forwarded-For': `198.18.${Math.floor(next / 250)}.${(next++ % 250) + 1}`, 'Sec-Fetch-Site': 'same-origin' });
 const KEYS = ['shared-key-one', 'shared-key-two'];
 const storeLines = (app: AppServer, event: string) => app.output().split('\n').filter((l) => l.includes(`"event":"${event}"`));
 
@@ -105,6 +106,33 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     } finally {
       onA.close();
       onB.close();
+    }
+  });
+
+  it('without STREAM_CURSOR_SECRET the instances sign with one secret kept in Redis: an id from one resumes on the other; made-up ids leave no keys; a start is remembered only while its stream lives', async () => {
+    const client = newClient();
+    const first = await openSse(stream(a.url, 'duration=20000&interval=1000'), client);
+    expect(first.status).toBe(200);
+    await first.waitFor((events) => events.filter((e) => e.id).length >= 2, 10_000);
+    const id = first.events.filter((e) => e.id).at(-1)!.id!;
+    first.close();
+    const resumed = await openSse(stream(b.url, 'duration=20000&interval=1000'), { ...client, 'Last-Event-ID': id });
+    expect(resumed.status).toBe(200);
+    resumed.close();
+    const forged = `${id.slice(0, -4)}${id.endsWith('0000') ? '1111' : '0000'}`;
+    for (let i = 0; i < 5; i++) expect((await call(stream(a.url), { headers: { ...client, 'Last-Event-ID': forged } })).status).toBe(400);
+    const direct = new IORedis(redis.url);
+    try {
+      expect(await direct.get('mp:cursor-secret')).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+      const starts = await direct.keys('mp:starts:*');
+      expect(starts.length).toBeGreaterThan(0);
+      // Each remembered start expires with its stream (20 s here, at most STREAM_MAX_DURATION_MS), never later.
+      for (const key of starts) expect(await direct.pttl(key)).toBeLessThanOrEqual(300_000);
+      const ours = starts.filter((k) => k.includes(`:ip:${client['X-Forwarded-For']}:`));
+      expect(ours.length).toBe(1);
+      expect(await direct.pttl(ours[0]!)).toBeLessThanOrEqual(20_000);
+    } finally {
+      direct.disconnect();
     }
   });
 

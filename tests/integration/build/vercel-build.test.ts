@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/app-server';
+import { repoRoot } from '@/tests/support/app-server';
 
 /**
  * Deployability without a network: `vercel build` writes the Build Output API tree locally. It runs

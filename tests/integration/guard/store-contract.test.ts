@@ -5,9 +5,9 @@ import { ioredisScripting, type ScriptingRedis } from '@/lib/state/backend';
 import type { GuardStore } from '@/lib/state/guard-store';
 import { MemoryGuardStore } from '@/lib/state/memory-store';
 import { RedisGuardStore } from '@/lib/state/redis-store';
-import { startRedis, type RedisServer } from '../support/redis-server';
-import { startUpstashBridge, type UpstashBridge } from '../support/upstash-rest-bridge';
-import { sleep } from '../support/wait';
+import { startRedis, type RedisServer } from '@/tests/support/redis-server';
+import { startUpstashBridge, type UpstashBridge } from '@/tests/support/upstash-rest-bridge';
+import { sleep } from '@/tests/support/wait';
 
 /**
  * One behavioural contract for the three stores the guard can run on: this process's memory,
@@ -67,34 +67,36 @@ describe.each(stores)('%s store', (_name, make) => {
     expect((await store.limit(fresh(), 3, window)).success).toBe(true);
   });
 
-  it('slots: cap, release, lease expiry, refresh never resurrects, takeover only for the same stream', async () => {
+  it('slots: cap, release, lease expiry, refresh never resurrects, never a takeover of a live slot', async () => {
     const client = fresh();
-    const acquire = (member: string, takeoverPrefix?: string, leaseMs = 60_000) => store.acquireSlot({ client, member, cap: 2, leaseMs, takeoverPrefix });
-    expect(await acquire('-|a')).toEqual({ ok: true });
-    expect(await acquire('-|b', undefined, 400)).toEqual({ ok: true });
-    expect(await acquire('-|c')).toEqual({ ok: false, count: 2 });
+    const acquire = (member: string, leaseMs = 60_000) => store.acquireSlot({ client, member, cap: 2, leaseMs });
+    expect(await acquire('s0|a')).toEqual({ ok: true });
+    expect(await acquire('s1|b', 400)).toEqual({ ok: true });
+    expect(await acquire('s2|c')).toEqual({ ok: false, count: 2 });
     await sleep(600); // b's lease lapses
-    expect(await acquire('-|c')).toEqual({ ok: true });
-    await store.refreshSlot(client, '-|b', 60_000); // must not bring b back
-    expect(await acquire('-|d')).toEqual({ ok: false, count: 2 });
-    await store.releaseSlot(client, '-|a');
-    expect(await acquire('-|d')).toEqual({ ok: true });
-    // Bind names c's slot after its stream; a resume of that stream may take it over at the cap.
-    await store.bindSlot(client, '-|c', 's1|c', 's1', 60_000);
-    expect(await acquire('s2|x', 's2|')).toEqual({ ok: false, count: 2 });
-    expect(await acquire('s1|e', 's1|')).toEqual({ ok: true });
-    expect(await acquire('s1|f')).toEqual({ ok: false, count: 2 });
-    // The taken-over slot is gone: releasing it does not free the new one.
-    await store.releaseSlot(client, 's1|c');
-    expect(await acquire('-|g')).toEqual({ ok: false, count: 2 });
+    expect(await acquire('s2|c')).toEqual({ ok: true });
+    await store.refreshSlot(client, 's1|b', 60_000); // must not bring b back
+    expect(await acquire('s3|d')).toEqual({ ok: false, count: 2 });
+    // A second connection of stream s2 is one more connection, whatever its name.
+    expect(await acquire('s2|e')).toEqual({ ok: false, count: 2 });
+    await store.releaseSlot(client, 's0|a');
+    expect(await acquire('s2|e')).toEqual({ ok: true });
   });
 
-  it('resume counting: bound streams start at one, unknown ones at zero, per client', async () => {
+  it('resume counting: only a recorded start counts, nothing is stored for an unknown stream, and a start lives only as long as asked', async () => {
     const client = fresh();
-    await store.bindSlot(client, '-|none', 's9|none', 's9', 60_000);
-    expect(await store.countResume(client, 's9', 60_000)).toBe(2);
-    expect(await store.countResume(client, 's9', 60_000)).toBe(3);
-    expect(await store.countResume(client, 'forged', 60_000)).toBe(1);
-    expect(await store.countResume(fresh(), 's9', 60_000)).toBe(1);
+    await store.recordStart(client, 's9', 700);
+    expect(await store.countResume(client, 's9')).toBe(2);
+    expect(await store.countResume(client, 's9')).toBe(3);
+    expect(await store.countResume(client, 'forged')).toBe(0);
+    expect(await store.countResume(client, 'forged')).toBe(0);
+    expect(await store.countResume(fresh(), 's9')).toBe(0);
+    await sleep(900);
+    expect(await store.countResume(client, 's9')).toBe(0);
+    if (_name !== 'memory') {
+      // No key was left behind for the forged id, and the recorded start has expired.
+      expect(await ioredis.exists(`mp:starts:${client}:forged`)).toBe(0);
+      expect(await ioredis.exists(`mp:starts:${client}:s9`)).toBe(0);
+    }
   });
 });

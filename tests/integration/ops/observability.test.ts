@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppServer } from '../support/app-server';
-import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '../support/feed-server';
-import { isFinal, message, openSse, progressBody } from '../support/sse-client';
-import { waitUntil } from '../support/wait';
-import { parsePrometheusText, sampleValue, sumOf, type Family } from './ops-prometheus-text';
+import { startApp, type AppServer } from '@/tests/support/app-server';
+import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
+import { isFinal, message, openSse, progressBody } from '@/tests/support/sse-client';
+import { waitUntil } from '@/tests/support/wait';
+import { parsePrometheusText, sampleValue, sumOf, type Family } from '@/tests/integration/ops/prometheus-text';
 
 /**
  * Operations (issue 8) against the production build: lifecycle log lines, feed state changes in

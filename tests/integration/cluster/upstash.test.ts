@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCursor } from '@/lib/stream/cursor';
-import { duplicates, healthOf, liveFeed, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '../support/cluster';
-import { rssFeed } from '../support/feed-server';
-import { openSse, type SseStream } from '../support/sse-client';
-import { sleep } from '../support/wait';
+import { deploymentSecret, readCursor } from '@/tests/support/cursors';
+import { duplicates, healthOf, liveFeed, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '@/tests/support/cluster';
+import { rssFeed } from '@/tests/support/feed-server';
+import { openSse, type SseStream } from '@/tests/support/sse-client';
+import { sleep } from '@/tests/support/wait';
 
 /**
  * The same two-instance deployment, but reaching Redis only through the Upstash REST protocol (the
@@ -52,6 +52,7 @@ describe('two instances sharing state over Upstash REST', () => {
 
     expect(count, `${count} fetches in ${windowMs} ms`).toBeLessThanOrEqual(Math.ceil(windowMs / PERIOD) + 1);
     expect(count).toBeGreaterThanOrEqual(2);
+    const secret = await deploymentSecret(cluster.redis.url);
     streams.forEach((s, i) => {
       const again = resumed.get(i);
       const ids = [...streamView(s.events).articleIds, ...(again ? streamView(again.events).articleIds : [])];
@@ -60,9 +61,9 @@ describe('two instances sharing state over Upstash REST', () => {
       expect(ids.filter((id) => id === added.id || id === late.id)).toHaveLength(2);
       expect(streamView((again ?? s).events).final, `stream ${i}`).toMatchObject({ isError: false });
       if (again) {
-        const before = decodeCursor(streamView(s.events).lastId!)!;
+        const before = readCursor(streamView(s.events).lastId!, secret);
         expect(before.shared, 'the id carries deployment-wide numbers').toBeDefined();
-        expect(again.events.filter((e) => e.id).every((e) => decodeCursor(e.id!)!.endsAt === before.endsAt)).toBe(true);
+        expect(again.events.filter((e) => e.id).every((e) => readCursor(e.id!, secret).endsAt === before.endsAt)).toBe(true);
       }
     });
 

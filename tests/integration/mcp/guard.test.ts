@@ -2,8 +2,8 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as V1Transport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppServer } from '../support/app-server';
-import { sleep, waitFor, waitUntil } from '../support/wait';
+import { startApp, type AppServer } from '@/tests/support/app-server';
+import { sleep, waitFor, waitUntil } from '@/tests/support/wait';
 
 /**
  * /api/mcp with API keys and a concurrency cap configured: the documented ways to send a key work

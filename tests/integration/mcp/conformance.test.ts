@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startApp, type AppServer } from '../support/app-server';
+import { repoRoot, startApp, type AppServer } from '@/tests/support/app-server';
 
 /**
  * The official MCP conformance suite against the production build, through
