@@ -7,20 +7,27 @@ import { createCursorCodec, type CursorCodec } from './cursor';
 
 /** Where the deployment's generated secret lives when STREAM_CURSOR_SECRET is unset. */
 const SECRET_KEY = 'mp:cursor-secret';
-/** Takes the stored secret, or stores this one if there is none yet: every instance ends up with the first. */
+/** Stores this secret unless one is stored already, and answers the stored one: every instance ends up with the first. */
 const GET_OR_SET = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 return redis.call('GET', KEYS[1])
 `;
-/** After Redis failed to give the shared secret, how long this process signs with its own before asking again. */
-const RETRY_MS = 30_000;
+/**
+ * How often an instance writes its secret back if the key is gone: after Redis lost its data, the
+ * running instances restore the secret before a newly started one can make up another.
+ */
+const SYNC_MS = 10_000;
 
-interface State {
-  codec?: CursorCodec;
-  fallback?: { codec: CursorCodec; until: number };
+interface Keys {
+  /** Signs new cursors. */
+  sign: CursorCodec;
+  /** Verifies: the signing secret, then one this process signed with before adopting it. */
+  verify: CursorCodec[];
+  syncedAt: number;
+  syncing?: Promise<void>;
 }
 
-const state = processSingleton('cursor-keys', (): State => ({}));
+const state = processSingleton('cursor-keys', (): { keys?: Keys } => ({}));
 
 /**
  * The codec every cursor of this deployment is signed and verified with (contract §6.1):
@@ -28,29 +35,72 @@ const state = processSingleton('cursor-keys', (): State => ({}));
  * Redis; else (no Redis) one per process, with a warning, so cursors do not survive a restart.
  */
 export async function cursorCodec(): Promise<CursorCodec> {
-  if (state.codec) return state.codec;
+  const keys = state.keys ?? (await firstKeys());
+  state.keys = keys;
+  if (Date.now() - keys.syncedAt > SYNC_MS) keys.syncing ??= sync(keys).finally(() => (keys.syncing = undefined));
+  return {
+    encode: (cursor) => keys.sign.encode(cursor),
+    decode: (raw, options) => {
+      let first: ReturnType<CursorCodec['decode']> | undefined;
+      for (const codec of keys.verify) {
+        const decoded = codec.decode(raw, options);
+        if (decoded.ok || decoded.problem !== 'signature') return decoded;
+        first ??= decoded;
+      }
+      return first!;
+    },
+  };
+}
+
+async function firstKeys(): Promise<Keys> {
   const configured = settings().cursorSecret;
-  if (configured) return (state.codec = createCursorCodec(configured));
-  const backend = stateBackend();
-  if (backend.kind === 'memory') {
+  const own = codecFor(configured ?? randomSecret());
+  const keys: Keys = { sign: own, verify: [own], syncedAt: configured ? Infinity : 0 };
+  if (configured) return keys;
+  if (stateBackend().kind === 'memory') {
     log.once('cursor.secret_per_process', 'warn', 'cursor.secret_per_process', {
       message: 'STREAM_CURSOR_SECRET is not set and no Redis is configured: event ids are signed with a per-process secret and will not survive a restart',
     });
-    return (state.codec = createCursorCodec(randomSecret()));
+    return { ...keys, syncedAt: Infinity };
   }
-  if (state.fallback && Date.now() < state.fallback.until) return state.fallback.codec;
+  await sync(keys, true);
+  return keys;
+}
+
+/** Writes this process's secret unless Redis holds one, and signs with whatever Redis holds. */
+async function sync(keys: Keys, initial = false): Promise<void> {
+  const backend = stateBackend();
+  if (backend.kind === 'memory') return;
   try {
-    const secret = await backend.redis.eval<string>(GET_OR_SET, [SECRET_KEY], [randomSecret()]);
-    return (state.codec = createCursorCodec(String(secret)));
+    const stored = String(await backend.redis.eval<string>(GET_OR_SET, [SECRET_KEY], [secretOf(keys)]));
+    if (stored !== secretOf(keys)) {
+      const adopted = codecFor(stored);
+      // At first this process has signed nothing yet; later, its own ids stay valid here.
+      keys.verify = initial ? [adopted] : [adopted, keys.sign];
+      keys.sign = adopted;
+    }
+    keys.syncedAt = Date.now();
   } catch (error) {
+    // Redis is out: keep signing with what this process has (a fresh one at first) and try again soon.
+    keys.syncedAt = Date.now();
     log.warn('cursor.secret_unavailable', {
       error: error instanceof Error ? error.message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>') : 'unknown',
-      action: `signing with a per-process secret for ${RETRY_MS / 1000} s; other instances will refuse those event ids`,
+      action: 'signing with this process\'s secret until Redis answers; other instances may refuse those event ids',
     });
-    const codec = state.fallback?.codec ?? createCursorCodec(randomSecret());
-    state.fallback = { codec, until: Date.now() + RETRY_MS };
-    return codec;
   }
+}
+
+/** The secret text behind each codec this module made (codecs do not expose their key). */
+const secrets = new WeakMap<CursorCodec, string>();
+
+function secretOf(keys: Keys): string {
+  return secrets.get(keys.sign) ?? '';
+}
+
+function codecFor(secret: string): CursorCodec {
+  const codec = createCursorCodec(secret);
+  secrets.set(codec, secret);
+  return codec;
 }
 
 function randomSecret(): string {
