@@ -1,4 +1,4 @@
-import type { FeedWarning } from '@/lib/news/types';
+import type { FeedWarning } from '@/lib/contract/article';
 
 /** Failing feeds are worth knowing about but never worth a banner: one quiet line, details on demand. */
 export function FeedWarnings({ warnings }: { warnings: readonly FeedWarning[] }) {
