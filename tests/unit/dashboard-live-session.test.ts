@@ -70,6 +70,12 @@ async function live(s: ReturnType<typeof session>, endsIn = 60_000) {
   return req;
 }
 
+/** A new session, live with one article on its first stream. */
+async function liveSession(options: StreamOptions = OPEN, endsIn = 60_000) {
+  const s = session(options);
+  return { s, req: await live(s, endsIn) };
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   vi.setSystemTime(T0);
@@ -85,8 +91,7 @@ afterEach(() => {
 describe('LiveSession: live until Stop', () => {
   it('asks for the server maximum (shaved at random) and goes live', async () => {
     random = 1;
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     expect(req.param('symbol')).toBe('TSLA');
     expect(req.param('duration')).toBe(String(60_000 - 3_000)); // 5% of 60 s, at most 5 s
     expect(req.param('since')).toBeNull();
@@ -96,8 +101,7 @@ describe('LiveSession: live until Stop', () => {
 
   it('chains the next stream with since= within the jitter, invisibly and without repeats', async () => {
     random = 0.9;
-    const s = session();
-    const first = await live(s);
+    const { s, req: first } = await liveSession();
     news(first, 'n2', 0.5, ['a2']);
     first.event('f1', finalData('t'));
     await settle();
@@ -117,8 +121,7 @@ describe('LiveSession: live until Stop', () => {
   });
 
   it('a fixed-length stream ends with Stream complete and nothing after it', async () => {
-    const s = session(FIXED);
-    const req = await live(s, 10_000);
+    const { s, req } = await liveSession(FIXED, 10_000);
     expect(req.param('duration')).toBe('10000');
     req.event('f', finalData('t'));
     await settle();
@@ -129,14 +132,12 @@ describe('LiveSession: live until Stop', () => {
   });
 
   it('a stream failure ends a fixed stream in error, and is retried with since in an open-ended one', async () => {
-    const fixed = session(FIXED);
-    const req = await live(fixed, 10_000);
+    const { s: fixed, req } = await liveSession(FIXED, 10_000);
     req.event('f', finalData('t', true, 'Error: all feeds failed'));
     await settle();
     expect(fixed.getState()).toMatchObject({ phase: 'error', message: 'all feeds failed' });
 
-    const open = session();
-    const r = await live(open);
+    const { s: open, req: r } = await liveSession();
     r.event('f9', finalData('t', true, 'Error: all feeds failed'));
     await settle();
     expect(open.getState()).toMatchObject({ phase: 'reconnecting', message: 'The stream failed (all feeds failed). Reconnecting…' });
@@ -145,8 +146,7 @@ describe('LiveSession: live until Stop', () => {
   });
 
   it('Stop ends everything for good: connection, timers, ticker', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     s.stop();
     expect(req.aborted).toBe(true);
     expect(s.getState().phase).toBe('stopped');
@@ -160,8 +160,7 @@ describe('LiveSession: live until Stop', () => {
 
 describe('LiveSession: absence', () => {
   it('after a drop, resumes the same stream with Last-Event-ID and reports what arrived meanwhile', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     req.fail();
     await settle();
     expect(s.getState().phase).toBe('reconnecting');
@@ -179,8 +178,7 @@ describe('LiveSession: absence', () => {
   });
 
   it('after a drop past the stream end, continues with since', async () => {
-    const s = session();
-    const req = await live(s, 5_000);
+    const { s, req } = await liveSession(OPEN, 5_000);
     req.fail();
     online = false;
     await settle();
@@ -194,8 +192,7 @@ describe('LiveSession: absence', () => {
   });
 
   it('offline aborts the stream at once; online reconnects at once', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     s.offline();
     expect(req.aborted).toBe(true);
     expect(s.getState().phase).toBe('offline');
@@ -222,8 +219,7 @@ describe('LiveSession: absence', () => {
   });
 
   it('a live stream that only sends heartbeats is healthy; one silent past the deadline is replaced', async () => {
-    const s = session();
-    const req = await live(s);
+    const { req } = await liveSession();
     for (let i = 0; i < 12; i += 1) {
       await advance(5_000);
       req.comment();
@@ -237,8 +233,7 @@ describe('LiveSession: absence', () => {
   });
 
   it('a background tab ticking late while bytes keep arriving is not mistaken for sleep', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     s.visibility(true);
     // The ticker is throttled to once a minute, but events keep coming.
     for (let i = 0; i < 6; i += 1) {
@@ -253,16 +248,14 @@ describe('LiveSession: absence', () => {
   });
 
   it('a resume of a stream that already ended: 204 completes a fixed stream, continues an open one', async () => {
-    const fixed = session(FIXED);
-    const req = await live(fixed, 10_000);
+    const { s: fixed, req } = await liveSession(FIXED, 10_000);
     req.fail();
     await advance(1_000);
     server.last().refuse(204);
     await settle();
     expect(fixed.getState()).toMatchObject({ phase: 'complete', message: 'The stream ended while the connection was down.' });
 
-    const open = session();
-    const r = await live(open, 30_000);
+    const { req: r } = await liveSession(OPEN, 30_000);
     r.fail();
     await advance(1_000);
     server.last().refuse(204);
@@ -271,8 +264,7 @@ describe('LiveSession: absence', () => {
   });
 
   it('a cursor too old for the history: latest snapshot as catch-up, then live from its cursor', async () => {
-    const s = session();
-    const req = await live(s, 2_000);
+    const { s, req } = await liveSession(OPEN, 2_000);
     req.fail();
     await advance(5_000);
     server.last().refuse(400, { jsonrpc: '2.0', error: { code: -32602, message: 'since is too old', data: { reason: 'since-too-old', fields: { since: 'too old' } } }, id: null });
@@ -292,8 +284,7 @@ describe('LiveSession: absence', () => {
   });
 
   it('back on the tab after articles arrived while hidden: says how many', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     s.visibility(true);
     news(req, 'n2', 0.1, ['b1', 'b2']);
     await settle();
@@ -318,8 +309,7 @@ describe('LiveSession: refusals', () => {
   });
 
   it('a 429 or 503 at a seam waits out Retry-After and carries on', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     req.event('f', finalData('t'));
     await advance(SEAM_JITTER_MS);
     server.last().refuse(503, body('Busy'), { 'Retry-After': '5' });
@@ -334,8 +324,7 @@ describe('LiveSession: refusals', () => {
   });
 
   it('a refused cursor (another symbol set, another secret) starts fresh', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     req.event('f', finalData('t'));
     await advance(SEAM_JITTER_MS);
     server.last().refuse(400, body('since is for another symbol set', { fields: { since: 'other symbols' } }));
@@ -345,8 +334,7 @@ describe('LiveSession: refusals', () => {
   });
 
   it('a 401 ends the session with the reason and no timers', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     req.fail();
     await advance(1_000);
     server.last().refuse(401, body('API key required'));
@@ -372,8 +360,7 @@ describe('LiveSession: refusals', () => {
 
 describe('LiveSession: switching while live', () => {
   it('a new watchlist opens a fresh stream (coalescing quick changes); a new filter continues with since', async () => {
-    const s = session();
-    const req = await live(s);
+    const { s, req } = await liveSession();
     s.update({ symbols: ['TSLA', 'AAPL'], q: '', options: OPEN });
     s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: '', options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS);

@@ -1,17 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  absenceCheck,
-  backoffDelay,
-  classifyRefusal,
-  heartbeatDeadline,
-  reconnectRequest,
-  retryAfterDelay,
-  SEAM_JITTER_MS,
-  seamDelay,
-  switchRequest,
-  windowDuration,
-} from '@/lib/dashboard/session-plan';
+import { absenceCheck, backoffDelay, classifyRefusal, heartbeatDeadline, reconnectRequest, retryAfterDelay, SEAM_JITTER_MS, seamDelay, switchRequest, windowDuration } from '@/lib/dashboard/session-plan';
 
 describe('open-ended windows and seams', () => {
   it('asks for the maximum, shaved by up to 5 s or 5%, never below the contract minimum', () => {

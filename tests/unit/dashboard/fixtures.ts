@@ -1,20 +1,5 @@
 import type { ReceivedArticle } from '@/lib/dashboard/articles';
 
-/** A contract Article as the dashboard holds it, published at 10:`minute` on 25 Nov 2026. */
-export function received(id: string, minute: number, extra: Partial<ReceivedArticle> = {}): ReceivedArticle {
-  return {
-    id,
-    title: `Title ${id}`,
-    url: `https://x.example/${id}`,
-    source: 'Wire',
-    publishedAt: new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString(),
-    scope: 'symbol',
-    summary: '',
-    symbols: ['TSLA'],
-    ...extra,
-  };
-}
-
 /** The wire form of an article (no normalised `symbols` unless given). */
 export function wireArticle(id: string, extra: object = {}) {
   return {
@@ -23,10 +8,16 @@ export function wireArticle(id: string, extra: object = {}) {
     url: `https://news.example.com/${id}`,
     source: 'Wire',
     publishedAt: '2026-11-25T10:00:00.000Z',
-    scope: 'symbol',
+    scope: 'symbol' as const,
     summary: 'Summary',
     ...extra,
   };
+}
+
+/** A contract Article as the dashboard holds it, published at 10:`minute` on 25 Nov 2026. */
+export function received(id: string, minute: number, extra: Partial<ReceivedArticle> = {}): ReceivedArticle {
+  const publishedAt = new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString();
+  return { ...wireArticle(id), url: `https://x.example/${id}`, publishedAt, summary: '', symbols: ['TSLA'], ...extra };
 }
 
 /** A JSON-RPC progress notification as the stream's `data:` line carries it. */
