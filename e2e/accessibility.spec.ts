@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { repoRoot } from '../tests/support/app-server';
 import { feedControl } from './support/feed-control';
 import { item, minutesAgo, symbolFeed, symbolFeedPath } from './support/fixtures-data';
-import { activeStreams, dashboardPath, expect, newsList, startButton, status, stopButton, test } from './support/test';
+import { activeStreams, addSymbolBox, dashboardPath, expect, filterBox, newsList, startButton, status, stopButton, test } from './support/test';
 
 /** Whether the focused element draws a visible focus indicator. */
 const focusVisible = (page: Page) =>
@@ -15,7 +15,7 @@ const focusVisible = (page: Page) =>
   });
 
 /** Presses Tab until `matches` holds for the focused element; fails after `max` presses. */
-async function tabTo(page: Page, describe: string, matches: (el: Element) => boolean, max = 25): Promise<void> {
+async function tabTo(page: Page, describe: string, matches: (el: Element) => boolean, max = 40): Promise<void> {
   for (let i = 0; i < max; i += 1) {
     await page.keyboard.press('Tab');
     const found = await page.evaluate(`(${matches.toString()})(document.activeElement)`);
@@ -36,15 +36,16 @@ async function liveWithFreshArticle(page: Page, symbol: string): Promise<void> {
 
 test('the main flow works with the keyboard alone, with visible focus', async ({ page }) => {
   await feedControl.set(symbolFeedPath('KEYA'), symbolFeed('KEYA', [item('keya-1', 'KEYA headline', minutesAgo(5))]));
-  await page.goto(dashboardPath('TSLA', 30_000));
-
-  await tabTo(page, 'the symbol field', (el) => el instanceof HTMLInputElement && el.name === 'symbol');
-  expect(await focusVisible(page)).toBe(true);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type('keya');
-  await page.keyboard.press('Enter');
+  await page.goto(dashboardPath('KEYA', 30_000));
   await expect(page.getByRole('heading', { name: 'Headlines for KEYA' })).toBeVisible();
   await expect(newsList(page).getByRole('link', { name: /KEYA headline/ })).toBeVisible();
+
+  await tabTo(page, 'the Add symbol box', (el) => el instanceof HTMLInputElement && el.name === 'symbol');
+  expect(await focusVisible(page)).toBe(true);
+  await tabTo(page, 'the remove button', (el) => el.getAttribute('aria-label') === 'Remove KEYA');
+  expect(await focusVisible(page)).toBe(true);
+  await tabTo(page, 'the Filter box', (el) => el instanceof HTMLInputElement && el.name === 'q');
+  expect(await focusVisible(page)).toBe(true);
 
   await tabTo(page, 'the start button', (el) => el.textContent === 'Start Live News Stream');
   expect(await focusVisible(page)).toBe(true);
@@ -57,8 +58,28 @@ test('the main flow works with the keyboard alone, with visible focus', async ({
   await expect(startButton(page)).toBeFocused();
   await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
 
+  await tabTo(page, 'the Notify me switch', (el) => el.getAttribute('role') === 'switch');
+  expect(await focusVisible(page)).toBe(true);
   await tabTo(page, 'a headline link', (el) => el instanceof HTMLAnchorElement && el.target === '_blank');
   expect(await focusVisible(page)).toBe(true);
+
+  // Shortcuts, from anywhere but a text field: "/" to the Filter box, "a" to Add symbol.
+  await page.keyboard.press('/');
+  await expect(filterBox(page)).toBeFocused();
+  await expect(filterBox(page)).toHaveValue('');
+  expect(await focusVisible(page)).toBe(true);
+  // Typed into a field, the keys are just text.
+  await page.keyboard.type('a/');
+  await expect(filterBox(page)).toHaveValue('a/');
+  await filterBox(page).fill('');
+  await startButton(page).focus();
+  await page.keyboard.press('a');
+  await expect(addSymbolBox(page)).toBeFocused();
+  await expect(addSymbolBox(page)).toHaveValue('');
+  // With a modifier it is the browser's shortcut, not the page's.
+  await startButton(page).focus();
+  await page.keyboard.press('Control+/');
+  await expect(startButton(page)).toBeFocused();
 });
 
 test('the live dashboard in light and dark, saved as screenshots; new articles announced politely; reduced motion respected', async ({

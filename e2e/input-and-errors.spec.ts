@@ -1,62 +1,115 @@
 import { startApp, type AppServer } from '../tests/support/app-server';
 import { feedControl } from './support/feed-control';
 import { APP_ENV, feedList, item, minutesAgo, symbolFeed, symbolFeedPath } from './support/fixtures-data';
-import type { Page } from '@playwright/test';
-import { dashboardPath, expect, newsList, startButton, status, test } from './support/test';
+import {
+  addSymbolBox,
+  addSymbols,
+  chipSymbols,
+  dashboardPath,
+  expect,
+  filterBox,
+  newsList,
+  removeButton,
+  startButton,
+  status,
+  test,
+  watchlistAlert,
+} from './support/test';
 
-const symbolAlert = (page: Page) => page.getByRole('form', { name: 'Choose a symbol' }).getByRole('alert');
-
-test('bad symbol input is explained inline and never sent', async ({ page }) => {
+test('bad watchlist input is explained inline and never sent', async ({ page }) => {
   await feedControl.set(symbolFeedPath('INPA'), symbolFeed('INPA', [item('inpa-1', 'INPA steady', minutesAgo(15))]));
-  const newsRequests: string[] = [];
+  const sentTickers: string[] = [];
   page.on('request', (r) => {
     const url = new URL(r.url());
-    if (url.pathname.startsWith('/api/')) newsRequests.push(url.searchParams.get('symbol') ?? '');
+    if (url.pathname.startsWith('/api/')) sentTickers.push(...(url.searchParams.get('symbols') ?? url.searchParams.get('symbol') ?? '').split(','));
   });
   await page.goto(dashboardPath('INPA'));
   await expect(newsList(page).getByRole('link', { name: /INPA steady/ })).toBeVisible();
 
-  const input = page.getByLabel('Symbol', { exact: true });
+  const input = addSymbolBox(page);
   for (const bad of ['TSLA; DROP', 'ABCDEFGHIJKLMN', '$$$']) {
-    await input.fill(bad);
-    await page.getByRole('button', { name: 'Show news' }).click();
-    await expect(symbolAlert(page)).toContainText('Use 1–12 letters, digits');
+    await addSymbols(page, bad);
+    await expect(watchlistAlert(page)).toContainText('Use 1–12 letters, digits');
     await expect(input).toHaveAttribute('aria-invalid', 'true');
   }
   await input.fill('   ');
   await input.press('Enter');
-  await expect(symbolAlert(page)).toHaveText('Enter a ticker symbol, e.g. TSLA.');
-  // Nothing was sent for the bad input, and the view still shows the last good symbol.
-  expect(newsRequests.every((s) => s === 'INPA')).toBe(true);
+  await expect(watchlistAlert(page)).toHaveText('Enter a ticker symbol, e.g. TSLA.');
+  await addSymbols(page, 'inpa');
+  await expect(watchlistAlert(page)).toHaveText('INPA is already on your watchlist.');
+  await removeButton(page, 'INPA').click();
+  await expect(watchlistAlert(page)).toHaveText('A watchlist needs at least one symbol: add another before removing INPA.');
+  // Nothing was sent for the bad input, and the view still shows the last good list.
+  expect(new Set(sentTickers)).toEqual(new Set(['INPA']));
+  expect(await chipSymbols(page)).toEqual(['INPA']);
   await expect(page.getByRole('heading', { name: 'Headlines for INPA' })).toBeVisible();
   expect(new URL(page.url()).searchParams.get('symbol')).toBe('INPA');
 
   // Typing clears the complaint; valid input is trimmed and upper-cased as the contract does.
   await input.fill(' brk.b ');
-  await expect(symbolAlert(page)).toHaveCount(0);
+  await expect(watchlistAlert(page)).toHaveCount(0);
   await input.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Headlines for BRK.B' })).toBeVisible();
+  await expect.poll(() => chipSymbols(page)).toEqual(['INPA', 'BRK.B']);
+  await expect(input).toHaveValue('');
+  expect(new URL(page.url()).searchParams.get('symbols')).toBe('INPA,BRK.B');
 });
 
-test('the symbol comes from the URL and recent symbols are remembered across reloads', async ({ page }) => {
+test('a bad filter is explained inline and never sent', async ({ page }) => {
+  await feedControl.set(symbolFeedPath('FILA'), symbolFeed('FILA', [item('fila-1', 'FILA steady', minutesAgo(15))]));
+  const sentFilters: Array<string | null> = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/')) sentFilters.push(url.searchParams.get('q'));
+  });
+  await page.goto(dashboardPath('FILA'));
+  await expect(newsList(page).getByRole('link', { name: /FILA steady/ })).toBeVisible();
+  const alert = page.getByRole('form', { name: 'Filter articles' }).getByRole('alert');
+  for (const [bad, why] of [
+    ['"record quarter', 'The filter has an unbalanced double quote.'],
+    ['x'.repeat(201), 'The filter must be 1 to 200 characters.'],
+    ['$$$', 'The filter term "$$$" has no letters or digits.'],
+  ] as const) {
+    await filterBox(page).fill(bad);
+    await filterBox(page).press('Enter');
+    await expect(alert).toContainText(why);
+    await expect(filterBox(page)).toHaveAttribute('aria-invalid', 'true');
+  }
+  expect(sentFilters.every((q) => q === null)).toBe(true);
+  expect(new URL(page.url()).searchParams.has('q')).toBe(false);
+});
+
+test('an invalid filter in a link is shown with its explanation and not applied', async ({ page }) => {
+  await feedControl.set(symbolFeedPath('FILB'), symbolFeed('FILB', [item('filb-1', 'FILB steady', minutesAgo(15))]));
+  await page.goto(`${dashboardPath('FILB')}&q=${encodeURIComponent('"open')}`);
+  await expect(filterBox(page)).toHaveValue('"open');
+  await expect(page.getByRole('form', { name: 'Filter articles' }).getByRole('alert')).toContainText('unbalanced double quote');
+  // The headlines load unfiltered (single symbol, no q: works on any server version).
+  await expect(newsList(page).getByRole('link', { name: /FILB steady/ })).toBeVisible();
+});
+
+test('the watchlist comes from the link and is remembered in this browser', async ({ page }) => {
+  // Needs the watchlist API (symbols=, contract §6.3) for the two-symbol headlines.
   await feedControl.set(symbolFeedPath('RECA'), symbolFeed('RECA', [item('reca-1', 'RECA headline', minutesAgo(5))]));
   await feedControl.set(symbolFeedPath('RECB'), symbolFeed('RECB', [item('recb-1', 'RECB headline', minutesAgo(5))]));
   await page.goto('/dashboard?symbol=reca');
   await expect(page.getByRole('heading', { name: 'Headlines for RECA' })).toBeVisible();
   await expect(newsList(page).getByRole('link', { name: /RECA headline/ })).toBeVisible();
-  const input = page.getByLabel('Symbol', { exact: true });
-  await input.fill('RECB');
-  await input.press('Enter');
+  await addSymbols(page, 'RECB');
   await expect(newsList(page).getByRole('link', { name: /RECB headline/ })).toBeVisible();
-  await expect(page).toHaveURL(/symbol=RECB/);
+  await expect(newsList(page).getByRole('link', { name: /RECA headline/ })).toBeVisible();
+  await expect(page).toHaveURL(/[?&]symbols=RECA,RECB(&|$)/);
 
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Headlines for RECB' })).toBeVisible();
-  const recent = page.getByRole('list', { name: 'Recent symbols' });
-  await expect(recent.getByRole('button', { name: 'RECB' })).toHaveAttribute('aria-pressed', 'true');
-  await recent.getByRole('button', { name: 'RECA' }).click();
-  await expect(newsList(page).getByRole('link', { name: /RECA headline/ })).toBeVisible();
-  await expect(page).toHaveURL(/symbol=RECA/);
+  expect(await chipSymbols(page)).toEqual(['RECA', 'RECB']);
+  // A plain /dashboard opens the list last used here, and puts it in the address bar.
+  await page.goto('/dashboard');
+  await expect.poll(() => chipSymbols(page)).toEqual(['RECA', 'RECB']);
+  await expect(page).toHaveURL(/[?&]symbols=RECA,RECB(&|$)/);
+  await expect(newsList(page).getByRole('link', { name: /RECB headline/ })).toBeVisible();
+  // A link naming symbols wins over the saved list.
+  await page.goto('/dashboard?symbol=RECB');
+  expect(await chipSymbols(page)).toEqual(['RECB']);
+  await expect(newsList(page).getByRole('link', { name: /RECA headline/ })).toHaveCount(0);
 });
 
 test('headlines show a skeleton while loading and an error with a retry when the snapshot fails', async ({ page }) => {
@@ -79,7 +132,7 @@ test('headlines show a skeleton while loading and an error with a retry when the
   await page.goto(dashboardPath('SNAPE'));
   await expect(page.getByTestId('news-skeleton')).toBeVisible();
   release();
-  await expect(page.getByTestId('snapshot-error')).toContainText('Headlines could not be loaded. The server failed (HTTP 503). Feeds unavailable.');
+  await expect(page.getByTestId('snapshot-error')).toContainText('Headlines could not be loaded. The server is busy right now. Feeds unavailable. Try again shortly.');
   failing = false;
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(newsList(page).getByRole('link', { name: /SNAPE headline/ })).toBeVisible();

@@ -1,8 +1,10 @@
 import { feedControl } from './support/feed-control';
 import { item, minutesAgo, symbolFeed, symbolFeedPath } from './support/fixtures-data';
 import { startDropProxy } from './support/drop-proxy';
+import type { Request } from '@playwright/test';
 import {
   activeStreams,
+  addSymbols,
   appUrl,
   dashboardPath,
   expect,
@@ -12,6 +14,7 @@ import {
   progressBar,
   progressNow,
   recordStreamRequests,
+  removeButton,
   startButton,
   status,
   stopButton,
@@ -66,13 +69,13 @@ test('a live stream shows progress, brings a new article in once, completes and 
   await expectNoDuplicates(page);
   expect((await listedIdCounts(page)).get('livea-3')).toBe(1);
 
-  // At `duration` the server sends the final result; the page closes the EventSource itself.
+  // At `duration` the server sends the final result: a stream of a fixed length (duration in the URL) ends there.
   await expect(status(page)).toHaveText('Stream complete', { timeout: 20_000 });
   await expect(progressBar(page)).toHaveAttribute('aria-valuenow', '100');
   await expect(startButton(page)).toBeVisible();
   const requestsAtEnd = streamRequests.length;
   expect(requestsAtEnd).toBe(1);
-  // EventSource would reconnect after the server's `retry` (3 s) had the page not closed it.
+  // No reconnect follows, not even after the server's `retry` (3 s).
   await sleep(4_500);
   expect(streamRequests.length).toBe(requestsAtEnd);
   await expect.poll(() => activeStreams()).toBe(0);
@@ -81,7 +84,7 @@ test('a live stream shows progress, brings a new article in once, completes and 
   expect(consoleErrors).toEqual([]);
 });
 
-test('Stop Stream closes the EventSource at once', async ({ page }) => {
+test('Stop Stream closes the stream at once', async ({ page }) => {
   const symbol = 'STOPB';
   await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [item('stopb-1', 'STOPB holds steady', minutesAgo(10))]));
   const streamRequests = recordStreamRequests(page);
@@ -101,7 +104,8 @@ test('Stop Stream closes the EventSource at once', async ({ page }) => {
   expect(streamRequests.length, 'no reconnect after Stop').toBe(after);
 });
 
-test('changing the symbol while live restarts the stream for the new symbol', async ({ page }) => {
+test('changing the watchlist while live switches the stream to the new list', async ({ page }) => {
+  // Needs the watchlist API (symbols=, contract §6.3): the list passes through SWAPA+SWAPB.
   await feedControl.set(symbolFeedPath('SWAPA'), symbolFeed('SWAPA', [item('swapa-1', 'SWAPA first headline', minutesAgo(5))]));
   await feedControl.set(symbolFeedPath('SWAPB'), symbolFeed('SWAPB', [item('swapb-1', 'SWAPB first headline', minutesAgo(5))]));
   const streamRequests = recordStreamRequests(page);
@@ -109,22 +113,27 @@ test('changing the symbol while live restarts the stream for the new symbol', as
   await startButton(page).click();
   await expect(status(page)).toHaveAttribute('data-status', 'live');
 
-  await page.getByLabel('Symbol', { exact: true }).fill('swapb');
-  await page.getByRole('button', { name: 'Show news' }).click();
+  await addSymbols(page, 'swapb');
+  await removeButton(page, 'SWAPA').click();
   await expect(page.getByRole('heading', { name: 'Headlines for SWAPB' })).toBeVisible();
-  await expect.poll(() => streamRequests.map((r) => new URL(r.url()).searchParams.get('symbol'))).toEqual(['SWAPA', 'SWAPB']);
+  const tickers = (r: Request) => new URL(r.url()).searchParams.get('symbol') ?? new URL(r.url()).searchParams.get('symbols');
+  await expect.poll(() => streamRequests.map(tickers).at(-1)).toBe('SWAPB');
+  expect(streamRequests.map(tickers)[0]).toBe('SWAPA');
+  // A new list opens a fresh stream: a cursor belongs to its symbol set.
+  expect(streamRequests.every((r) => !new URL(r.url()).searchParams.has('since'))).toBe(true);
   await expect(status(page)).toHaveAttribute('data-status', 'live');
   await expect(newsList(page).getByRole('link', { name: /SWAPB first headline/ })).toBeVisible();
   await expect(newsList(page).getByRole('link', { name: /SWAPA/ })).toHaveCount(0);
   // The address bar follows, so the view can be shared.
-  expect(new URL(page.url()).searchParams.get('symbol')).toBe('SWAPB');
+  expect(new URL(page.url()).searchParams.get('symbols')).toBe('SWAPB');
   // The SWAPA stream was closed, not left running beside the new one.
   await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(1);
+  await expectNoDuplicates(page);
   await stopButton(page).click();
   await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
 });
 
-test('after a network drop the browser reconnects with Last-Event-ID and the stream resumes without duplicates', async ({ page }) => {
+test('after a network drop the page reconnects with Last-Event-ID and the stream resumes without duplicates', async ({ page }) => {
   const symbol = 'DROPC';
   const first = [item('dropc-1', 'DROPC opens a plant', minutesAgo(20)), item('dropc-2', 'DROPC names a CFO', minutesAgo(80))];
   await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, first));

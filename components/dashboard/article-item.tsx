@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { ListedArticle } from '@/lib/dashboard/articles';
 import { useNow } from '@/lib/dashboard/use-clock';
+import { shownSymbols } from '@/lib/dashboard/visible-articles';
 import { RelativeTime } from './relative-time';
 
 const FRESH_MS = 60_000;
@@ -17,29 +18,38 @@ function NewBadge({ arrivedAt }: { arrivedAt: number }) {
   );
 }
 
-function ScopeBadge({ scope, symbol }: { scope: ListedArticle['scope']; symbol: string }) {
-  return scope === 'market' ? (
-    <span className="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-700 dark:border-slate-600 dark:text-slate-300">
-      Market-wide
+/** One badge per watched ticker the article concerns; Market-wide when it names none (contract §6.6). */
+function SymbolBadges({ symbols }: { symbols: readonly string[] }) {
+  if (symbols.length === 0) {
+    return (
+      <span className="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-700 dark:border-slate-600 dark:text-slate-300">
+        Market-wide
+      </span>
+    );
+  }
+  return symbols.map((s) => (
+    <span
+      key={s}
+      data-badge={s}
+      className="rounded border border-blue-300 bg-blue-50 px-1.5 py-0.5 font-mono text-xs font-medium text-blue-900 dark:border-blue-700 dark:bg-blue-950 dark:text-blue-200"
+    >
+      {s}
     </span>
-  ) : (
-    <span className="rounded border border-blue-300 bg-blue-50 px-1.5 py-0.5 text-xs font-medium text-blue-900 dark:border-blue-700 dark:bg-blue-950 dark:text-blue-200">
-      {symbol}
-    </span>
-  );
+  ));
 }
 
 /**
  * One headline. Memoised and lazily painted (content-visibility) so a list of 1,000 stays fast;
- * `highlight` plays the brief arrival animation.
+ * `highlight` plays the brief arrival animation. `watched` is the watchlist as a set, the same
+ * object until the list changes, so rows re-render only when their article or the list changes.
  */
 export const ArticleItem = memo(function ArticleItem({
   article,
-  symbol,
+  watched,
   highlight,
 }: {
   article: ListedArticle;
-  symbol: string;
+  watched: ReadonlySet<string>;
   highlight: boolean;
 }) {
   const when = article.publishedAt ?? article.firstSeenAt;
@@ -68,7 +78,13 @@ export const ArticleItem = memo(function ArticleItem({
           <span aria-hidden="true">·</span>
           <RelativeTime iso={when} />
           {article.publishedAt === undefined && <span className="sr-only">(first seen)</span>}
-          <ScopeBadge scope={article.scope} symbol={symbol} />
+          <SymbolBadges symbols={shownSymbols(article, watched)} />
+          {article.form && (
+            <span className="rounded border border-slate-400 px-1.5 py-0.5 font-mono text-xs text-slate-800 dark:border-slate-500 dark:text-slate-200">
+              <span className="sr-only">SEC form </span>
+              {article.form}
+            </span>
+          )}
           {article.arrivedAt !== undefined && <NewBadge arrivedAt={article.arrivedAt} />}
         </p>
         {article.summary && <p className="mt-1 line-clamp-3 text-sm text-slate-700 dark:text-slate-300">{article.summary}</p>}

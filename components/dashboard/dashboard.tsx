@@ -1,65 +1,82 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { combineLists, type ListedArticle } from '@/lib/dashboard/articles';
-import { isStreaming } from '@/lib/dashboard/stream-state';
-import { streamUrl, type StreamOptions } from '@/lib/dashboard/stream-options';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import type { ListedArticle } from '@/lib/dashboard/articles';
+import { checkFilter } from '@/lib/dashboard/filter-input';
+import type { NotifyArticle } from '@/lib/dashboard/notifications';
+import { isActive } from '@/lib/dashboard/session-state';
+import type { StreamOptions } from '@/lib/dashboard/stream-options';
+import { useLiveSession } from '@/lib/dashboard/use-live-session';
 import { useNewsSnapshot } from '@/lib/dashboard/use-news-snapshot';
-import { useNewsStream } from '@/lib/dashboard/use-news-stream';
-import { useRecentSymbols } from '@/lib/dashboard/use-recent-symbols';
+import { useNotifications } from '@/lib/dashboard/use-notifications';
+import { useShortcuts } from '@/lib/dashboard/use-shortcuts';
+import { useWatchView } from '@/lib/dashboard/use-watch-view';
+import { newArticleCounts, shownSymbols, visibleArticles } from '@/lib/dashboard/visible-articles';
 import { FeedWarnings } from './feed-warnings';
+import { FilterForm } from './filter-form';
 import { LiveAnnouncer } from './live-announcer';
 import { NewsList, NewsSkeleton } from './news-list';
+import { NotifyToggle } from './notify-toggle';
 import { StreamStatus } from './stream-status';
-import { SymbolForm } from './symbol-form';
+import { focusRing } from './styles';
+import { WatchlistForm } from './watchlist-form';
 
-/** Articles in the snapshot and in the stream's first batch; the contract's default `limit`. */
-const LIMIT = 10;
-const EMPTY: ListedArticle[] = [];
-
-const focusRing = 'focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700 dark:focus-visible:outline-blue-300';
-
-/** Keeps `?symbol=` in the address bar current so the view can be shared; other parameters stay. */
-function reflectSymbolInUrl(symbol: string): void {
-  const url = new URL(window.location.href);
-  url.searchParams.set('symbol', symbol);
-  window.history.replaceState(window.history.state, '', url);
+export interface DashboardProps {
+  /** The link's watchlist and (valid) filter; symbols null when the link names none. */
+  fromLink: { symbols: string[] | null; q: string };
+  /** A `q` from the link that the API would refuse: shown in the Filter box with its explanation. */
+  invalidFilter: string | null;
+  options: StreamOptions;
 }
 
-export function Dashboard({ initialSymbol, options }: { initialSymbol: string; options: StreamOptions }) {
-  const [symbol, setSymbol] = useState(initialSymbol);
-  const [recent, remember] = useRecentSymbols();
-  const { state, start, stop } = useNewsStream();
-  const streaming = isStreaming(state.status);
-  const snapshot = useNewsSnapshot(symbol, LIMIT, streaming);
+function durationText(options: StreamOptions): string {
+  const every = `Updates every ${Math.round(options.interval / 1000)} s`;
+  return options.duration === null ? `${every} until you stop` : `${every} for ${Math.round(options.duration / 1000)} s`;
+}
 
-  // Every symbol viewed is remembered, one opened from a shared link included.
-  useEffect(() => remember(symbol), [remember, symbol]);
+/**
+ * The dashboard: a watchlist with a filter, its headlines, and a live session that stays live until
+ * Stop. The logic lives in lib/dashboard; this component wires it to the page.
+ */
+export function Dashboard({ fromLink, invalidFilter, options }: DashboardProps) {
+  const { view, ready, setView } = useWatchView(fromLink);
+  const query = useMemo(() => {
+    const check = checkFilter(view.q);
+    return check.ok ? check.query : null;
+  }, [view.q]);
+  const settings = useMemo(() => ({ symbols: view.symbols, q: view.q, options }), [view, options]);
+  const { session, state } = useLiveSession(settings);
+  const streaming = isActive(state.phase);
+  const snapshot = useNewsSnapshot(ready ? view.symbols : null, view.q, streaming);
 
-  const startStream = useCallback((s: string) => start(s, streamUrl(s, options, LIMIT)), [options, start]);
+  // Snapshot headlines join the one list the page keeps (de-duplicated, not flagged new).
+  useEffect(() => {
+    if (snapshot.data) session.addSnapshot(snapshot.data.articles);
+  }, [session, snapshot.data]);
 
-  const choose = useCallback(
-    (next: string) => {
-      setSymbol(next);
-      reflectSymbolInUrl(next);
-      // A live view follows the symbol: the old stream closes and one for the new symbol opens.
-      if (streaming && next !== state.symbol) startStream(next);
-    },
-    [startStream, state.symbol, streaming],
+  const watched = useMemo(() => new Set(view.symbols), [view.symbols]);
+  const articles = useMemo(() => visibleArticles(state.articles, view.symbols, query), [state.articles, view.symbols, query]);
+  const counts = useMemo(() => newArticleCounts(articles, view.symbols, state.startedAt), [articles, view.symbols, state.startedAt]);
+
+  const describe = useCallback(
+    (a: ListedArticle): NotifyArticle | null =>
+      visibleArticles([a], view.symbols, query).length > 0 ? { title: a.title, source: a.source, symbols: shownSymbols(a, watched) } : null,
+    [watched, query, view.symbols],
   );
+  const notifications = useNotifications(session, describe);
 
-  // The stream's articles belong to the view only while they are for the symbol shown.
-  const streamArticles = state.symbol === symbol ? state.articles : EMPTY;
-  const snapshotArticles = snapshot.data?.symbol === symbol ? snapshot.data.articles : EMPTY;
-  // Snapshot rows win on duplicates, so headlines already on screen are not re-flagged as new.
-  const articles = useMemo(() => combineLists(snapshotArticles, streamArticles), [snapshotArticles, streamArticles]);
-  const newCount = useMemo(() => articles.filter((a) => a.arrivedAt !== undefined).length, [articles]);
+  const addRef = useRef<HTMLInputElement>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
+  useShortcuts({
+    'focus-filter': () => filterRef.current?.focus(),
+    'focus-add': () => addRef.current?.focus(),
+  });
 
-  const streamShown = state.status !== 'idle' && state.symbol === symbol;
-  const warnings = streamShown && state.status !== 'stopped' ? state.warnings : (snapshot.data?.warnings ?? []);
-  const demo = (snapshot.data?.demo ?? false) || (streamShown && state.demo);
-  const loading = snapshot.isLoading && articles.length === 0;
+  const label = view.symbols.join(', ');
+  const warnings = streaming ? state.warnings : (snapshot.data?.warnings ?? []);
+  const demo = (snapshot.data?.demo ?? false) || state.demo;
+  const loading = (!ready || snapshot.isLoading) && articles.length === 0;
 
   return (
     <main className="mx-auto flex w-full max-w-5xl flex-col gap-6 px-4 py-6 sm:px-6 sm:py-10">
@@ -80,13 +97,21 @@ export function Dashboard({ initialSymbol, options }: { initialSymbol: string; o
       </header>
 
       <section aria-label="Controls" className="flex flex-col gap-4 rounded-lg border border-slate-200 p-4 dark:border-slate-800">
-        <SymbolForm symbol={symbol} initialDraft={initialSymbol} recent={recent} onChoose={choose} />
-        <div className="flex flex-wrap items-center gap-3">
+        <div className="grid gap-4 md:grid-cols-2">
+          <WatchlistForm
+            symbols={view.symbols}
+            newBySymbol={state.startedAt === null ? null : counts.bySymbol}
+            onChange={(symbols) => setView({ ...view, symbols })}
+            inputRef={addRef}
+          />
+          <FilterForm applied={view.q} initialDraft={invalidFilter} onApply={(q) => setView({ ...view, q })} inputRef={filterRef} />
+        </div>
+        <div className="flex flex-wrap items-center gap-x-6 gap-y-3">
           {/* One button whose label flips keeps keyboard focus in place across start and stop. */}
           <button
             type="button"
             data-testid="stream-toggle"
-            onClick={() => (streaming ? stop() : startStream(symbol))}
+            onClick={() => (streaming ? session.stop() : session.start())}
             className={`rounded-md px-4 py-2 font-semibold ${focusRing} ${
               streaming
                 ? 'border border-red-700 bg-white text-red-800 hover:bg-red-50 dark:border-red-400 dark:bg-slate-900 dark:text-red-300 dark:hover:bg-red-950'
@@ -95,20 +120,27 @@ export function Dashboard({ initialSymbol, options }: { initialSymbol: string; o
           >
             {streaming ? 'Stop Stream' : 'Start Live News Stream'}
           </button>
-          <span className="text-sm text-slate-600 dark:text-slate-400">
-            Updates every {Math.round(options.interval / 1000)} s for {Math.round(options.duration / 1000)} s
-          </span>
+          <span className="text-sm text-slate-600 dark:text-slate-400">{durationText(options)}</span>
+          <NotifyToggle enabled={notifications.enabled} note={notifications.note} onToggle={(on) => void notifications.toggle(on)} />
         </div>
-        <StreamStatus state={streamShown ? state : { ...state, status: 'idle' }} newCount={streamShown ? newCount : 0} />
+        <StreamStatus state={state} interval={options.interval} newCount={state.startedAt === null ? 0 : counts.total} />
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          Shortcuts: <kbd className="font-mono">/</kbd> Filter, <kbd className="font-mono">a</kbd> Add symbol.
+        </p>
       </section>
 
       <section aria-labelledby="headlines-heading" aria-busy={loading} className="flex flex-col gap-3">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
-          <h2 id="headlines-heading" className="text-xl font-semibold">
-            Headlines for <span className="font-mono">{symbol}</span>
+          <h2 id="headlines-heading" className="text-xl font-semibold break-words">
+            Headlines for <span className="font-mono">{label}</span>
           </h2>
           <FeedWarnings warnings={warnings} />
         </div>
+        {view.q && (
+          <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="filter-summary">
+            Filtered by <span className="font-mono">{view.q}</span>
+          </p>
+        )}
         {loading && <NewsSkeleton />}
         {snapshot.error && articles.length === 0 && !loading && (
           <div role="alert" data-testid="snapshot-error" className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 p-3 text-sm dark:border-red-800">
@@ -125,12 +157,15 @@ export function Dashboard({ initialSymbol, options }: { initialSymbol: string; o
           </div>
         )}
         {!loading && !snapshot.error && articles.length === 0 && (
-          <p className="text-slate-600 dark:text-slate-400">No headlines for {symbol} yet.</p>
+          <p className="text-slate-600 dark:text-slate-400">
+            No headlines for {label}
+            {view.q ? ' match the filter' : ''} yet.
+          </p>
         )}
-        {articles.length > 0 && <NewsList articles={articles} symbol={symbol} />}
+        {articles.length > 0 && <NewsList articles={articles} watched={watched} label={label} />}
       </section>
 
-      <LiveAnnouncer newCount={streamShown ? newCount : 0} symbol={symbol} />
+      <LiveAnnouncer newCount={state.startedAt === null ? 0 : counts.total} symbol={view.symbols.length === 1 ? (view.symbols[0] ?? null) : null} />
     </main>
   );
 }

@@ -3,10 +3,10 @@
 import { useEffect, useRef, useState } from 'react';
 
 /**
- * Screen readers hear "3 new TSLA articles" at most every `minGapMs`, however fast articles arrive:
- * announcing each one would drown the user.
+ * Screen readers hear "3 new TSLA articles" (one symbol) or "3 new articles" (a watchlist) at most
+ * every `minGapMs`, however fast articles arrive: announcing each one would drown the user.
  */
-export function LiveAnnouncer({ newCount, symbol, minGapMs = 10_000 }: { newCount: number; symbol: string; minGapMs?: number }) {
+export function LiveAnnouncer({ newCount, symbol, minGapMs = 10_000 }: { newCount: number; symbol: string | null; minGapMs?: number }) {
   const [text, setText] = useState('');
   const announced = useRef(newCount);
   const lastAt = useRef(0);
@@ -20,7 +20,7 @@ export function LiveAnnouncer({ newCount, symbol, minGapMs = 10_000 }: { newCoun
       const n = newCount - announced.current;
       announced.current = newCount;
       lastAt.current = Date.now();
-      setText(`${n} new ${symbol} article${n === 1 ? '' : 's'}`);
+      setText(`${n} new ${symbol ? `${symbol} ` : ''}article${n === 1 ? '' : 's'}`);
     }, wait);
     return () => clearTimeout(timer);
   }, [newCount, symbol, minGapMs]);

@@ -11,15 +11,15 @@ import { ArticleItem } from './article-item';
  */
 const MAX_ANIMATED = 25;
 
-export function NewsList({ articles, symbol }: { articles: readonly ListedArticle[]; symbol: string }) {
+export function NewsList({ articles, watched, label }: { articles: readonly ListedArticle[]; watched: ReadonlySet<string>; label: string }) {
   const animated = useMemo(
     () => new Set(articles.filter((a) => a.arrivedAt !== undefined).slice(0, MAX_ANIMATED).map((a) => a.id)),
     [articles],
   );
   return (
-    <ol aria-label={`News for ${symbol}, newest first`} className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
+    <ol aria-label={`News for ${label}, newest first`} className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
       {articles.map((a) => (
-        <ArticleItem key={a.id} article={a} symbol={symbol} highlight={animated.has(a.id)} />
+        <ArticleItem key={a.id} article={a} watched={watched} highlight={animated.has(a.id)} />
       ))}
     </ol>
   );

@@ -13,6 +13,13 @@ export function dashboardPath(symbol: string, durationMs = 8_000, intervalMs = 1
   return `/dashboard?symbol=${encodeURIComponent(symbol)}&interval=${intervalMs}&duration=${durationMs}`;
 }
 
+/** A watchlist view that stays live until Stop (no `duration`: open-ended, chained streams). */
+export function liveUntilStopPath(symbols: readonly string[], intervalMs = 1_000, q?: string): string {
+  const params = new URLSearchParams({ [symbols.length === 1 ? 'symbol' : 'symbols']: symbols.join(','), interval: String(intervalMs) });
+  if (q) params.set('q', q);
+  return `/dashboard?${params}`;
+}
+
 export async function activeStreams(base = appUrl()): Promise<number> {
   const res = await fetch(`${base}/api/health`);
   return ((await res.json()) as { activeStreams: number }).activeStreams;
@@ -32,6 +39,24 @@ export const progressBar = (page: Page) => page.getByRole('progressbar', { name:
 export const newsList = (page: Page) => page.getByRole('list', { name: /newest first/ });
 export const startButton = (page: Page) => page.getByRole('button', { name: 'Start Live News Stream' });
 export const stopButton = (page: Page) => page.getByRole('button', { name: 'Stop Stream' });
+export const addSymbolBox = (page: Page) => page.getByRole('textbox', { name: 'Add symbol' });
+export const addButton = (page: Page) => page.getByRole('button', { name: 'Add', exact: true });
+export const removeButton = (page: Page, symbol: string) => page.getByRole('button', { name: `Remove ${symbol}`, exact: true });
+export const filterBox = (page: Page) => page.getByRole('textbox', { name: 'Filter' });
+export const watchedSymbols = (page: Page) => page.getByRole('list', { name: 'Watched symbols' }).locator('li[data-symbol]');
+export const watchlistAlert = (page: Page) => page.getByRole('form', { name: 'Watchlist' }).getByRole('alert');
+export const awayNotice = (page: Page) => page.getByTestId('away-notice');
+
+/** Adds symbols through the UI, as a user types them. */
+export async function addSymbols(page: Page, text: string): Promise<void> {
+  await addSymbolBox(page).fill(text);
+  await addButton(page).click();
+}
+
+/** The tickers of the watchlist chips, in order. */
+export async function chipSymbols(page: Page): Promise<string[]> {
+  return watchedSymbols(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-symbol') ?? ''));
+}
 
 export async function progressNow(page: Page): Promise<number> {
   return Number(await progressBar(page).getAttribute('aria-valuenow'));

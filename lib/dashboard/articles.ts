@@ -1,18 +1,42 @@
 import { z } from 'zod';
 import { articleSchema, feedWarningSchema, type Article, type FeedWarning } from '@/lib/contract/article';
+import { mentionedSymbols } from '@/lib/contract/filters';
 
 /*
  * Articles come from third-party feeds via the server; the browser re-checks their shape with the
  * contract's schema, which only admits http(s) links, so a hostile feed cannot plant a `javascript:` link.
  */
 
+/**
+ * The contract's Article plus the watchlist fields of §6.3/§6.4 (`symbols`, `form`). Declared here
+ * as an extension so the dashboard reads them whether or not the shared schema lists them yet;
+ * when it does, this stays equivalent.
+ */
+const listedArticleSchema = articleSchema.extend({
+  symbols: z.array(z.string()).optional(),
+  form: z.string().optional(),
+});
+
+export type ReceivedArticle = Article & { symbols: string[]; form?: string };
+
+/**
+ * The tickers an article concerns. A server that predates watchlists sends no `symbols`: a
+ * per-symbol feed's item then belongs to the one requested symbol, and a market item gets the
+ * requested tickers it mentions (the rule the server applies, from the same shared function).
+ */
+function symbolsOf(a: z.output<typeof listedArticleSchema>, requested: readonly string[]): string[] {
+  if (a.symbols) return a.symbols;
+  if (a.scope === 'symbol' && requested.length === 1) return [...requested];
+  return mentionedSymbols(`${a.title}\n${a.summary}`, requested);
+}
+
 /** Keeps the valid articles of a batch; one malformed item must not discard its siblings. */
-export function validArticles(items: unknown): Article[] {
+export function validArticles(items: unknown, requested: readonly string[] = []): ReceivedArticle[] {
   if (!Array.isArray(items)) return [];
-  const out: Article[] = [];
+  const out: ReceivedArticle[] = [];
   for (const item of items) {
-    const parsed = articleSchema.safeParse(item);
-    if (parsed.success) out.push(parsed.data);
+    const parsed = listedArticleSchema.safeParse(item);
+    if (parsed.success) out.push({ ...parsed.data, symbols: symbolsOf(parsed.data, requested) });
   }
   return out;
 }
@@ -22,14 +46,14 @@ export function validWarnings(items: unknown): FeedWarning[] {
   return parsed.success ? parsed.data : [];
 }
 
-export interface ListedArticle extends Article {
+export interface ListedArticle extends ReceivedArticle {
   /** publishedAt, else firstSeenAt, in ms (0 when neither parses): the newest-first key. */
   sortTime: number;
-  /** Client time the article arrived over the live stream; absent for the snapshot. */
+  /** Client time the article arrived over the live stream (or a catch-up); absent for the snapshot. */
   arrivedAt?: number;
 }
 
-/** Bounds memory for a page left open all day; the oldest fall off. */
+/** Bounds memory for a page left open all day; the oldest fall off (well above the 200 the page must keep). */
 export const MAX_LISTED = 1_000;
 
 function sortTimeOf(a: Article): number {
@@ -37,46 +61,46 @@ function sortTimeOf(a: Article): number {
   return Number.isNaN(t) ? 0 : t;
 }
 
+/** `symbols` of a listed article widened by a later copy's tags (a watchlist change re-tags market items). */
+function widenTags(listed: ListedArticle, again: ReceivedArticle): ListedArticle {
+  const extra = again.symbols.filter((s) => !listed.symbols.includes(s));
+  return extra.length === 0 ? listed : { ...listed, symbols: [...listed.symbols, ...extra] };
+}
+
 /**
  * Merges a batch into a newest-first list. An article already listed (same id, or same URL from
- * another feed) is never shown twice: a resumed or overlapping stream may resend it.
+ * another feed) is never shown twice: a resumed, chained, caught-up or switched stream may resend
+ * it. A resent copy only adds tags the listed one lacks; it is never flagged new again.
  */
 export function mergeArticles(
   list: readonly ListedArticle[],
-  batch: readonly Article[],
+  batch: readonly ReceivedArticle[],
   arrivedAt?: number,
 ): { list: ListedArticle[]; added: ListedArticle[] } {
-  const ids = new Set<string>();
-  const urls = new Set<string>();
-  for (const a of list) {
-    ids.add(a.id);
-    urls.add(a.url);
-  }
+  const byId = new Map<string, number>();
+  const byUrl = new Map<string, number>();
+  list.forEach((a, i) => {
+    byId.set(a.id, i);
+    byUrl.set(a.url, i);
+  });
+  let current: ListedArticle[] | null = null;
   const added: ListedArticle[] = [];
+  const seen = new Set<string>();
   for (const a of batch) {
-    if (ids.has(a.id) || urls.has(a.url)) continue;
-    ids.add(a.id);
-    urls.add(a.url);
+    const at = byId.get(a.id) ?? byUrl.get(a.url);
+    if (at !== undefined) {
+      const base: readonly ListedArticle[] = current ?? list;
+      const widened = widenTags(base[at]!, a);
+      if (widened !== base[at]) (current ??= [...list])[at] = widened;
+      continue;
+    }
+    if (seen.has(a.id) || seen.has(a.url)) continue;
+    seen.add(a.id);
+    seen.add(a.url);
     added.push({ ...a, sortTime: sortTimeOf(a), ...(arrivedAt === undefined ? {} : { arrivedAt }) });
   }
-  if (added.length === 0) return { list: list as ListedArticle[], added };
-  const merged = [...added, ...list].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
+  const base = current ?? (list as ListedArticle[]);
+  if (added.length === 0) return { list: base, added };
+  const merged = [...added, ...base].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
   return { list: merged, added };
-}
-
-/**
- * Union of two newest-first lists, the first winning on duplicates. Objects are reused, so
- * memoised list rows only re-render when their own article changes.
- */
-export function combineLists(first: readonly ListedArticle[], second: readonly ListedArticle[]): ListedArticle[] {
-  if (second.length === 0) return first as ListedArticle[];
-  const ids = new Set(first.map((a) => a.id));
-  const urls = new Set(first.map((a) => a.url));
-  const extra = second.filter((a) => !ids.has(a.id) && !urls.has(a.url));
-  if (extra.length === 0) return first as ListedArticle[];
-  return [...first, ...extra].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
-}
-
-export function toListed(articles: readonly Article[]): ListedArticle[] {
-  return mergeArticles([], articles).list;
 }

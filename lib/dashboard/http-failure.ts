@@ -33,11 +33,13 @@ export function describeHttpFailure(
   const detail = parsed.success ? parsed.data.error.message : undefined;
   const retryAfterSeconds = parseRetryAfter(retryAfterHeader, nowMs);
   const why = detail ? ` ${detail.replace(/\.?$/, '.')}` : '';
+  const wait = retryAfterSeconds !== undefined ? ` Try again in ${formatDuration(retryAfterSeconds)}.` : ' Try again shortly.';
   switch (status) {
-    case 429: {
-      const wait = retryAfterSeconds !== undefined ? ` Try again in ${formatDuration(retryAfterSeconds)}.` : ' Try again shortly.';
+    case 429:
       return { status, message: `Too many streams right now.${why}${wait}`, retryAfterSeconds };
-    }
+    case 503:
+      // Contract §6.5: the server is at its limit of symbols polled; Retry-After says when to return.
+      return { status, message: `The server is busy right now.${why}${wait}`, retryAfterSeconds };
     case 400:
       return { status, message: `The request was refused as invalid.${why}` };
     case 401:

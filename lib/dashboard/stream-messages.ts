@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import type { Article, FeedWarning } from '@/lib/contract/article';
-import { validArticles, validWarnings } from './articles';
+import type { FeedWarning } from '@/lib/contract/article';
+import { validArticles, validWarnings, type ReceivedArticle } from './articles';
 
-/** One SSE `data:` payload of GET /api/mcp/stream-news, decoded (API_CONTRACT.md §1). */
+/**
+ * One SSE `data:` payload of GET /api/mcp/stream-news, decoded (API_CONTRACT.md §1, §6.2, §6.3).
+ * Single-symbol messages carry `symbol`, watchlist messages `symbols`; both read as `symbols`.
+ */
 export type StreamMessage =
   | {
       kind: 'connected';
       token: string | number;
-      symbol: string;
+      symbols: string[];
       endsAt: string;
       timestamp: string;
       demo: boolean;
@@ -17,10 +20,12 @@ export type StreamMessage =
       kind: 'news';
       token: string | number;
       progress: number;
-      symbol: string;
+      symbols: string[];
       timestamp: string;
-      articles: Article[];
+      articles: ReceivedArticle[];
       warnings: FeedWarning[];
+      /** A `since` catch-up held more than it could send (contract §6.2). */
+      truncated: boolean;
     }
   | { kind: 'final'; token: string | number; isError: boolean; text: string };
 
@@ -41,10 +46,17 @@ const finalEnvelope = z.object({
   }),
 });
 
+/** `symbol: "TSLA"` or `symbols: ["TSLA", "AAPL"]`, read as one list. */
+const symbolFields = {
+  symbol: z.string().optional(),
+  symbols: z.array(z.string()).optional(),
+};
+const symbolsOf = (m: { symbol?: string; symbols?: string[] }): string[] => m.symbols ?? (m.symbol === undefined ? [] : [m.symbol]);
+
 const connectedBody = z.object({
   status: z.literal('connected'),
   timestamp: z.string(),
-  symbol: z.string(),
+  ...symbolFields,
   endsAt: z.string(),
   demo: z.boolean().optional(),
   resumed: z.boolean().optional(),
@@ -52,8 +64,8 @@ const connectedBody = z.object({
 
 const newsBody = z.object({
   timestamp: z.string(),
-  symbol: z.string(),
-  news: z.object({ count: z.number(), articles: z.unknown() }),
+  ...symbolFields,
+  news: z.object({ count: z.number(), articles: z.unknown(), truncated: z.boolean().optional() }),
   warnings: z.unknown().optional(),
 });
 
@@ -83,7 +95,7 @@ export function parseStreamMessage(data: string): StreamMessage | null {
     return {
       kind: 'connected',
       token: progressToken,
-      symbol: c.symbol,
+      symbols: symbolsOf(c),
       endsAt: c.endsAt,
       timestamp: c.timestamp,
       demo: c.demo === true,
@@ -92,13 +104,15 @@ export function parseStreamMessage(data: string): StreamMessage | null {
   }
   const news = newsBody.safeParse(body);
   if (!news.success) return null;
+  const symbols = symbolsOf(news.data);
   return {
     kind: 'news',
     token: progressToken,
     progress,
-    symbol: news.data.symbol,
+    symbols,
     timestamp: news.data.timestamp,
-    articles: validArticles(news.data.news.articles),
+    articles: validArticles(news.data.news.articles, symbols),
     warnings: validWarnings(news.data.warnings),
+    truncated: news.data.news.truncated === true,
   };
 }

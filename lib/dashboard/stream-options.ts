@@ -1,39 +1,77 @@
 import { z } from 'zod';
+import { LIMITS } from '@/lib/contract/limits';
 
 /**
- * Optional `interval`/`duration` overrides from the dashboard URL, within the contract's ranges.
- * The server's upper bound for duration (STREAM_MAX_DURATION_MS) is not known here; a value above it
- * is answered with a 400 that the dashboard shows in words.
+ * Optional `interval`/`duration` overrides from the dashboard URL. With no (valid) `duration` the
+ * session is open-ended: live until Stop, chaining streams of the server's maximum length. With one,
+ * the user chose a fixed-length stream that ends with "Stream complete"; it is capped at the
+ * server's STREAM_MAX_DURATION_MS, which the page knows, so a request the server would refuse is
+ * never sent.
  */
-export const DEFAULT_INTERVAL_MS = 10_000;
-export const DEFAULT_DURATION_MS = 60_000;
+export const DEFAULT_INTERVAL_MS = LIMITS.interval.default;
 
-const ms = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).catch(fallback);
-
-const optionsSchema = z.object({
-  interval: ms(1_000, 300_000, DEFAULT_INTERVAL_MS),
-  duration: ms(1_000, 86_400_000, DEFAULT_DURATION_MS),
-});
-
-export type StreamOptions = z.infer<typeof optionsSchema>;
+export interface StreamOptions {
+  interval: number;
+  /** ms, or null for an open-ended session. */
+  duration: number | null;
+  /** The server's STREAM_MAX_DURATION_MS. */
+  maxDuration: number;
+  /** The server's STREAM_HEARTBEAT_MS: the longest silence of a healthy stream. */
+  heartbeat: number;
+}
 
 type Query = Record<string, string | string[] | undefined>;
 
-export function streamOptionsFromQuery(query: Query): StreamOptions {
-  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  return optionsSchema.parse({
-    interval: first(query.interval) ?? DEFAULT_INTERVAL_MS,
-    duration: first(query.duration) ?? DEFAULT_DURATION_MS,
-  });
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const integer = z.coerce.number().int();
+
+export function streamOptionsFromQuery(query: Query, server: { maxDuration: number; heartbeat: number }): StreamOptions {
+  const interval = integer.min(LIMITS.interval.min).max(LIMITS.interval.max).catch(DEFAULT_INTERVAL_MS).parse(first(query.interval) ?? DEFAULT_INTERVAL_MS);
+  const rawDuration = first(query.duration);
+  const duration = rawDuration === undefined ? null : integer.min(LIMITS.duration.min).nullable().catch(null).parse(rawDuration);
+  return {
+    interval,
+    duration: duration === null ? null : Math.min(duration, server.maxDuration),
+    maxDuration: server.maxDuration,
+    heartbeat: server.heartbeat,
+  };
 }
 
-export function streamUrl(symbol: string, options: StreamOptions, limit: number): string {
-  const params = new URLSearchParams({
-    symbol,
-    interval: String(options.interval),
-    duration: String(options.duration),
-    limit: String(limit),
-  });
+/** Contract §6.3: one ticker keeps the single-symbol form (`symbol=`) every server version accepts. */
+function symbolParams(params: URLSearchParams, symbols: readonly string[]): void {
+  if (symbols.length === 1) params.set('symbol', symbols[0]!);
+  else params.set('symbols', symbols.join(','));
+}
+
+/** Most articles in the snapshot and in a fresh stream's first event: about ten per ticker. */
+export function articleLimit(symbolCount: number): number {
+  return Math.min(LIMITS.limit.max, Math.max(LIMITS.limit.default, 10 * symbolCount));
+}
+
+export interface StreamRequest {
+  symbols: readonly string[];
+  q: string;
+  interval: number;
+  duration: number;
+  /** A cursor: the new stream starts with every article after it (contract §6.2). */
+  since?: string;
+}
+
+export function streamUrl(r: StreamRequest): string {
+  const params = new URLSearchParams();
+  symbolParams(params, r.symbols);
+  params.set('interval', String(r.interval));
+  params.set('duration', String(r.duration));
+  params.set('limit', String(articleLimit(r.symbols.length)));
+  if (r.q) params.set('q', r.q);
+  if (r.since) params.set('since', r.since);
   return `/api/mcp/stream-news?${params}`;
+}
+
+export function snapshotUrl(symbols: readonly string[], q: string): string {
+  const params = new URLSearchParams();
+  symbolParams(params, symbols);
+  params.set('limit', String(articleLimit(symbols.length)));
+  if (q) params.set('q', q);
+  return `/api/news?${params}`;
 }

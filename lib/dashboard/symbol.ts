@@ -21,11 +21,3 @@ export function checkSymbol(input: string): SymbolCheck {
   if (parsed.success) return { ok: true, symbol: parsed.data };
   return { ok: false, message: parsed.error.issues[0]?.message ?? 'Not a valid ticker symbol.' };
 }
-
-/** A symbol from the URL is only trusted when valid; anything else falls back to the default. */
-export function symbolFromQuery(value: string | string[] | undefined): string {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined) return DEFAULT_SYMBOL;
-  const check = checkSymbol(raw);
-  return check.ok ? check.symbol : DEFAULT_SYMBOL;
-}

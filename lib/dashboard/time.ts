@@ -5,14 +5,19 @@ export function clampProgress(p: number): number {
 }
 
 /**
- * Milliseconds until the server's `endsAt`, judged on the server's clock: `skewMs` is
- * server time minus client time, measured from the connected message, so a browser whose clock is
- * off does not show a wrong countdown.
+ * Milliseconds until `end`, both on the client's clock. The session converts the server's `endsAt`
+ * with the skew measured at the connected message, so a browser whose clock is off does not show a
+ * wrong countdown.
  */
-export function remainingMs(endsAt: string, nowMs: number, skewMs = 0): number {
-  const end = Date.parse(endsAt);
-  if (Number.isNaN(end)) return 0;
-  return Math.max(0, end - (nowMs + skewMs));
+export function remainingMs(end: number, nowMs: number): number {
+  return Number.isFinite(end) ? Math.max(0, end - nowMs) : 0;
+}
+
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
+/** "14:05": when the session went live, in the user's time zone. */
+export function formatClock(ms: number): string {
+  return clock.format(ms);
 }
 
 /** "0:45", "4:05", "1:02:03": rounded up so the countdown never reads 0:00 while still live. */

@@ -1,44 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { combineLists, MAX_LISTED, mergeArticles, toListed, validArticles } from '@/lib/dashboard/articles';
-import type { Article } from '@/lib/news/types';
-
-const article = (id: string, publishedAt?: string, extra: Partial<Article> = {}): Article => ({
-  id,
-  title: id,
-  url: `https://x.example/${id}`,
-  source: 'Wire',
-  ...(publishedAt ? { publishedAt } : {}),
-  scope: 'symbol',
-  summary: '',
-  ...extra,
-});
-const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString();
+import { MAX_LISTED, mergeArticles, validArticles } from '@/lib/dashboard/articles';
+import { received as article, wireArticle } from './dashboard/fixtures';
 
 describe('mergeArticles', () => {
   it('orders newest first, using firstSeenAt where publishedAt is missing', () => {
-    const { list } = mergeArticles([], [article('old', at(1)), article('undated', undefined, { firstSeenAt: at(30) }), article('mid', at(10))]);
+    const undated = article('undated', 0, { publishedAt: undefined, firstSeenAt: new Date(Date.UTC(2026, 10, 25, 10, 30)).toISOString() });
+    const { list } = mergeArticles([], [article('old', 1), undated, article('mid', 10)]);
     expect(list.map((a) => a.id)).toEqual(['undated', 'mid', 'old']);
   });
 
   it('reports only what was added and flags arrivals', () => {
-    const first = mergeArticles([], [article('a', at(1))], 1000);
-    const second = mergeArticles(first.list, [article('a', at(1)), article('b', at(2))], 2000);
+    const first = mergeArticles([], [article('a', 1)], 1000);
+    const second = mergeArticles(first.list, [article('a', 1), article('b', 2)], 2000);
     expect(second.added.map((a) => a.id)).toEqual(['b']);
     expect(second.list.map((a) => [a.id, a.arrivedAt])).toEqual([
       ['b', 2000],
       ['a', 1000],
     ]);
     // Nothing new: the same list object, so React skips the re-render.
-    expect(mergeArticles(second.list, [article('b', at(2))]).list).toBe(second.list);
+    expect(mergeArticles(second.list, [article('b', 2)]).list).toBe(second.list);
   });
 
   it('treats the same URL from another feed as a duplicate, and duplicates within one batch too', () => {
-    const { list } = mergeArticles([], [article('a', at(1)), article('a2', at(2), { url: 'https://x.example/a' }), article('a', at(1))]);
+    const { list } = mergeArticles([], [article('a', 1), article('a2', 2, { url: 'https://x.example/a' }), article('a', 1)]);
     expect(list.map((a) => a.id)).toEqual(['a']);
   });
 
+  it('widens the tags of a resent article without flagging it new again', () => {
+    const first = mergeArticles([], [article('m', 1, { scope: 'market', symbols: ['TSLA'] })], 1000);
+    const again = mergeArticles(first.list, [article('m', 1, { scope: 'market', symbols: ['AAPL', 'TSLA'] })], 2000);
+    expect(again.added).toEqual([]);
+    expect(again.list[0]).toMatchObject({ id: 'm', symbols: ['TSLA', 'AAPL'], arrivedAt: 1000 });
+    expect(again.list).not.toBe(first.list);
+    // Narrower tags change nothing (the article stays listed under what it concerned).
+    expect(mergeArticles(again.list, [article('m', 1, { symbols: [] })]).list).toBe(again.list);
+  });
+
   it('keeps at most MAX_LISTED, dropping the oldest, and handles 1,000 at a time quickly', () => {
-    const many = Array.from({ length: MAX_LISTED + 200 }, (_, i) => article(`n${i}`, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()));
+    const many = Array.from({ length: MAX_LISTED + 200 }, (_, i) => article(`n${i}`, 0, { publishedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() }));
     const started = performance.now();
     let list = mergeArticles([], many.slice(0, 1000)).list;
     list = mergeArticles(list, many.slice(1000)).list;
@@ -52,22 +51,30 @@ describe('mergeArticles', () => {
   });
 });
 
-describe('combineLists', () => {
-  it('unions two lists newest first, the first winning on duplicates and reusing objects', () => {
-    const snapshot = toListed([article('a', at(1)), article('b', at(5))]);
-    const stream = mergeArticles([], [article('b', at(5)), article('c', at(9))], 123).list;
-    const combined = combineLists(snapshot, stream);
-    expect(combined.map((a) => a.id)).toEqual(['c', 'b', 'a']);
-    expect(combined.find((a) => a.id === 'b')).toBe(snapshot.find((a) => a.id === 'b'));
-    expect(combined.filter((a) => a.arrivedAt !== undefined).map((a) => a.id)).toEqual(['c']);
-    expect(combineLists(snapshot, [])).toBe(snapshot);
-  });
-});
-
 describe('validArticles', () => {
   it('accepts only contract-shaped articles with http(s) links', () => {
-    const items = [article('ok', at(1)), { ...article('js'), url: 'javascript:alert(1)' }, { ...article('data'), url: 'data:text/html,x' }, 'nonsense', null];
+    const items = [wireArticle('ok'), wireArticle('js', { url: 'javascript:alert(1)' }), wireArticle('data', { url: 'data:text/html,x' }), 'nonsense', null];
     expect(validArticles(items).map((a) => a.id)).toEqual(['ok']);
     expect(validArticles('not a list')).toEqual([]);
+  });
+
+  it('keeps the watchlist fields: symbols and the SEC form', () => {
+    const [a] = validArticles([wireArticle('f', { symbols: ['TSLA', 'AAPL'], form: '8-K' })], ['TSLA', 'AAPL']);
+    expect(a).toMatchObject({ symbols: ['TSLA', 'AAPL'], form: '8-K' });
+    expect(validArticles([wireArticle('bad', { symbols: 'TSLA' })])).toEqual([]);
+  });
+
+  it('derives symbols when a server that predates watchlists sends none', () => {
+    const items = [
+      wireArticle('own', { scope: 'symbol' }),
+      wireArticle('mentions', { scope: 'market', title: 'Why $TSLA and NVDA moved', summary: 'TSLAX is a fund' }),
+      wireArticle('none', { scope: 'market', title: 'Oil slips' }),
+    ];
+    expect(validArticles(items, ['TSLA']).map((a) => [a.id, a.symbols])).toEqual([
+      ['own', ['TSLA']],
+      ['mentions', ['TSLA']],
+      ['none', []],
+    ]);
+    expect(validArticles(items, ['NVDA', 'TSLA']).map((a) => a.symbols)).toEqual([[], ['NVDA', 'TSLA'], []]);
   });
 });

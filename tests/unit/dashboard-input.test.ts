@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { checkFilter } from '@/lib/dashboard/filter-input';
 import { describeHttpFailure, parseRetryAfter } from '@/lib/dashboard/http-failure';
-import { addRecent, loadRecent, MAX_RECENT, RECENT_KEY, saveRecent } from '@/lib/dashboard/recent-symbols';
-import { DEFAULT_DURATION_MS, DEFAULT_INTERVAL_MS, streamOptionsFromQuery, streamUrl } from '@/lib/dashboard/stream-options';
-import { checkSymbol, symbolFromQuery } from '@/lib/dashboard/symbol';
+import { articleLimit, snapshotUrl, streamOptionsFromQuery, streamUrl } from '@/lib/dashboard/stream-options';
+import { checkSymbol } from '@/lib/dashboard/symbol';
+import { loadView, saveView, urlWithView, VIEW_KEY } from '@/lib/dashboard/view-state';
+import { addToWatchlist, removeFromWatchlist, watchlistFromParams } from '@/lib/dashboard/watchlist';
 
 describe('symbol input', () => {
   it('accepts the contract examples, trimmed and upper-cased', () => {
@@ -19,51 +21,135 @@ describe('symbol input', () => {
       expect(!check.ok && check.message).toMatch(/1–12 letters/);
     }
   });
+});
 
-  it('trusts a URL symbol only when valid', () => {
-    expect(symbolFromQuery('nvda')).toBe('NVDA');
-    expect(symbolFromQuery(['aapl', 'msft'])).toBe('AAPL');
-    expect(symbolFromQuery('<script>')).toBe('TSLA');
-    expect(symbolFromQuery(undefined)).toBe('TSLA');
+describe('watchlist', () => {
+  const full = Array.from({ length: 25 }, (_, i) => `S${i}`);
+
+  it('adds one ticker or several, normalised, in order', () => {
+    expect(addToWatchlist(['TSLA'], ' aapl ')).toEqual({ ok: true, symbols: ['TSLA', 'AAPL'], added: ['AAPL'] });
+    expect(addToWatchlist(['TSLA'], 'aapl, nvda brk.b,,aapl')).toEqual({ ok: true, symbols: ['TSLA', 'AAPL', 'NVDA', 'BRK.B'], added: ['AAPL', 'NVDA', 'BRK.B'] });
+    // Already watched ones among new ones are simply skipped.
+    expect(addToWatchlist(['TSLA'], 'tsla aapl')).toMatchObject({ ok: true, symbols: ['TSLA', 'AAPL'] });
+  });
+
+  it.each([
+    [['TSLA'], '', 'Enter a ticker symbol, e.g. TSLA.'],
+    [['TSLA'], ' , ', 'Enter a ticker symbol, e.g. TSLA.'],
+    [['TSLA'], 'tsla', 'TSLA is already on your watchlist.'],
+    [['TSLA', 'AAPL'], 'aapl tsla', 'Those symbols are already on your watchlist.'],
+    [['TSLA'], 'TSLA; DROP', '"TSLA;" is not a ticker. Use 1–12 letters'],
+    [['TSLA'], '$$$', 'Use 1–12 letters'],
+    [full, 'AAPL', 'A watchlist holds at most 25 symbols: remove one before adding AAPL.'],
+    [full.slice(0, 24), 'AAPL NVDA', 'A watchlist holds at most 25 symbols: there is room for 1 more.'],
+  ])('refuses %j + %j with a reason', (list, input, message) => {
+    const change = addToWatchlist(list, input);
+    expect(change.ok).toBe(false);
+    expect(!change.ok && change.message).toContain(message);
+  });
+
+  it('accepts the 25th symbol', () => {
+    expect(addToWatchlist(full.slice(0, 24), 'AAPL')).toMatchObject({ ok: true });
+  });
+
+  it('removes, but never the last symbol', () => {
+    expect(removeFromWatchlist(['TSLA', 'AAPL'], 'TSLA')).toEqual({ ok: true, symbols: ['AAPL'], added: [] });
+    expect(removeFromWatchlist(['TSLA'], 'TSLA')).toEqual({ ok: false, message: 'A watchlist needs at least one symbol: add another before removing TSLA.' });
+    expect(removeFromWatchlist(['TSLA'], 'NVDA')).toMatchObject({ ok: true, symbols: ['TSLA'] });
+  });
+
+  it('reads symbols= or the older symbol= from a link, keeping what is valid', () => {
+    expect(watchlistFromParams('tsla,AAPL,nvda', undefined)).toEqual(['TSLA', 'AAPL', 'NVDA']);
+    expect(watchlistFromParams(undefined, 'nvda')).toEqual(['NVDA']);
+    expect(watchlistFromParams('TSLA,<script>,tsla,,AAPL', 'X')).toEqual(['TSLA', 'AAPL']);
+    expect(watchlistFromParams('<script>', undefined)).toBeNull();
+    expect(watchlistFromParams(undefined, undefined)).toBeNull();
+    expect(watchlistFromParams(Array.from({ length: 30 }, (_, i) => `S${i}`).join(','), undefined)).toHaveLength(25);
   });
 });
 
-describe('recent symbols', () => {
-  it('keeps the most recent first, without repeats, bounded', () => {
-    let list: string[] = [];
-    for (const s of ['A', 'B', 'A', 'C']) list = addRecent(list, s);
-    expect(list).toEqual(['C', 'A', 'B']);
-    for (let i = 0; i < 20; i += 1) list = addRecent(list, `S${i}`);
-    expect(list).toHaveLength(MAX_RECENT);
+describe('filter input', () => {
+  it('applies valid filters trimmed, and an empty box as no filter', () => {
+    expect(checkFilter('  earnings -rumor ')).toEqual({ ok: true, q: 'earnings -rumor', query: { include: [['earnings']], exclude: [['rumor']] } });
+    expect(checkFilter('   ')).toEqual({ ok: true, q: '', query: null });
   });
 
-  it('survives a round trip and reads anything odd in storage as empty', () => {
-    const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
-    saveRecent(storage, ['NVDA', 'TSLA']);
-    expect(loadRecent(storage)).toEqual(['NVDA', 'TSLA']);
-    for (const raw of ['not json', '{"a":1}', '["ok", "<bad>"]']) {
-      store.set(RECENT_KEY, raw);
-      expect(loadRecent(storage)).toEqual([]);
+  it('explains what the API would refuse, in words for people', () => {
+    expect(checkFilter('"record quarter')).toEqual({
+      ok: false,
+      message: 'The filter has an unbalanced double quote. Use words, "a phrase" in double quotes, or -word to exclude.',
+    });
+    expect(checkFilter('x'.repeat(201))).toMatchObject({ ok: false, message: expect.stringMatching(/^The filter must be 1 to 200 characters\./) });
+    expect(checkFilter('$$$')).toMatchObject({ ok: false, message: expect.stringMatching(/^The filter term "\$\$\$" has no letters or digits\./) });
+  });
+});
+
+describe('watch view in the address bar and in storage', () => {
+  const store = () => {
+    const map = new Map<string, string>();
+    return { map, getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+  };
+
+  it('survives a round trip and reads anything odd in storage as nothing', () => {
+    const storage = store();
+    saveView(storage, { symbols: ['NVDA', 'TSLA'], q: 'earnings' });
+    expect(loadView(storage)).toEqual({ symbols: ['NVDA', 'TSLA'], q: 'earnings' });
+    for (const raw of ['not json', '{"a":1}', '{"symbols":[],"q":""}', '{"symbols":["<bad>"],"q":""}', '{"symbols":["TSLA"],"q":"\\"open"}']) {
+      storage.map.set(VIEW_KEY, raw);
+      expect(loadView(storage)).toBeNull();
     }
     const throwing = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('quota'); } };
-    expect(loadRecent(throwing)).toEqual([]);
-    expect(() => saveRecent(throwing, ['A'])).not.toThrow();
-    expect(loadRecent(undefined)).toEqual([]);
+    expect(loadView(throwing)).toBeNull();
+    expect(() => saveView(throwing, { symbols: ['A'], q: '' })).not.toThrow();
+    expect(loadView(undefined)).toBeNull();
+  });
+
+  it('writes symbols= (readable commas) and q, keeping the other parameters', () => {
+    const href = 'https://app.example/dashboard?symbol=TSLA&interval=1000';
+    const next = urlWithView(href, { symbols: ['TSLA', '^GSPC', 'BRK.B'], q: '"record quarter"' }, { symbols: ['TSLA'], q: '' });
+    const url = new URL(next);
+    expect(url.search).toContain('symbols=TSLA,%5EGSPC,BRK.B');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ interval: '1000', symbols: 'TSLA,^GSPC,BRK.B', q: '"record quarter"' });
+    const cleared = new URL(urlWithView(next, { symbols: ['TSLA'], q: '' }, { symbols: ['TSLA', '^GSPC', 'BRK.B'], q: '"record quarter"' }));
+    expect(cleared.searchParams.has('q')).toBe(false);
+  });
+
+  it('leaves an address that already says the same untouched (a shared ?symbol=TSLA link stays as it is)', () => {
+    const href = 'https://app.example/dashboard?symbol=TSLA';
+    expect(urlWithView(href, { symbols: ['TSLA'], q: '' }, { symbols: ['TSLA'], q: '' })).toBe(href);
   });
 });
 
 describe('stream options from the dashboard URL', () => {
-  it('takes valid values and falls back to the defaults otherwise', () => {
-    expect(streamOptionsFromQuery({ interval: '1000', duration: '8000' })).toEqual({ interval: 1000, duration: 8000 });
-    expect(streamOptionsFromQuery({})).toEqual({ interval: DEFAULT_INTERVAL_MS, duration: DEFAULT_DURATION_MS });
-    expect(streamOptionsFromQuery({ interval: '10', duration: 'soon' })).toEqual({ interval: DEFAULT_INTERVAL_MS, duration: DEFAULT_DURATION_MS });
+  const server = { maxDuration: 300_000, heartbeat: 15_000 };
+
+  it('is open-ended without a duration, fixed with one (capped at the server maximum)', () => {
+    expect(streamOptionsFromQuery({}, server)).toEqual({ interval: 10_000, duration: null, ...server });
+    expect(streamOptionsFromQuery({ interval: '1000', duration: '8000' }, server)).toMatchObject({ interval: 1000, duration: 8000 });
+    expect(streamOptionsFromQuery({ duration: '999999999' }, server).duration).toBe(300_000);
+    expect(streamOptionsFromQuery({ interval: '10', duration: 'soon' }, server)).toMatchObject({ interval: 10_000, duration: null });
+    expect(streamOptionsFromQuery({ duration: ['5000', '9000'] }, server).duration).toBe(5000);
   });
 
-  it('builds the contract URL', () => {
-    const url = new URL(streamUrl('^GSPC', { interval: 1000, duration: 8000 }, 10), 'http://x');
-    expect(url.pathname).toBe('/api/mcp/stream-news');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ symbol: '^GSPC', interval: '1000', duration: '8000', limit: '10' });
+  it('builds the contract URLs: symbol= for one ticker, symbols= for several, q and since when set', () => {
+    const one = new URL(streamUrl({ symbols: ['^GSPC'], q: '', interval: 1000, duration: 8000 }), 'http://x');
+    expect(one.pathname).toBe('/api/mcp/stream-news');
+    expect(Object.fromEntries(one.searchParams)).toEqual({ symbol: '^GSPC', interval: '1000', duration: '8000', limit: '10' });
+    const many = new URL(streamUrl({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: 'earnings', interval: 5000, duration: 60_000, since: 'v1.abc' }), 'http://x');
+    expect(Object.fromEntries(many.searchParams)).toEqual({
+      symbols: 'TSLA,AAPL,NVDA',
+      interval: '5000',
+      duration: '60000',
+      limit: '30',
+      q: 'earnings',
+      since: 'v1.abc',
+    });
+    expect(snapshotUrl(['TSLA', 'AAPL'], '-rumor')).toBe('/api/news?symbols=TSLA%2CAAPL&limit=20&q=-rumor');
+    expect(snapshotUrl(['TSLA'], '')).toBe('/api/news?symbol=TSLA&limit=10');
+  });
+
+  it('asks for about ten articles per ticker, within the contract limit', () => {
+    expect([1, 2, 5, 25].map(articleLimit)).toEqual([10, 20, 50, 50]);
   });
 });
 
@@ -95,5 +181,10 @@ describe('HTTP refusals in words', () => {
     expect(describeHttpFailure(401, undefined, null, now).message).toMatch(/API key/);
     expect(describeHttpFailure(403, undefined, null, now).message).toMatch(/origin/);
     expect(describeHttpFailure(502, '<html>', null, now).message).toBe('The server failed (HTTP 502). Try again shortly.');
+    expect(describeHttpFailure(503, body('Too many symbols in use'), '20', now)).toEqual({
+      status: 503,
+      message: 'The server is busy right now. Too many symbols in use. Try again in 20 seconds.',
+      retryAfterSeconds: 20,
+    });
   });
 });

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStreamMessage } from '@/lib/dashboard/stream-messages';
 
-const progress = (token: string | number, value: number, message: object | string) =>
-  JSON.stringify({
-    jsonrpc: '2.0',
-    method: 'notifications/progress',
-    params: { progressToken: token, progress: value, total: 1, message: typeof message === 'string' ? message : JSON.stringify(message) },
-  });
-
-const article = (id: string, extra: object = {}) => ({
-  id,
-  title: `Title ${id}`,
-  url: `https://news.example.com/${id}`,
-  source: 'Wire',
-  publishedAt: '2026-11-25T10:00:00.000Z',
-  scope: 'symbol',
-  summary: 'Summary',
-  ...extra,
-});
+import { progressData as progress, wireArticle as article } from './dashboard/fixtures';
 
 describe('parseStreamMessage', () => {
   it('decodes the connected event, with the demo flag', () => {
@@ -25,7 +9,7 @@ describe('parseStreamMessage', () => {
     expect(parseStreamMessage(data)).toEqual({
       kind: 'connected',
       token: 'tok',
-      symbol: 'TSLA',
+      symbols: ['TSLA'],
       endsAt: '2026-11-25T10:01:00Z',
       timestamp: '2026-11-25T10:00:00Z',
       demo: true,
@@ -41,10 +25,26 @@ describe('parseStreamMessage', () => {
       warnings: [{ source: 'CNBC', error: 'HTTP 503' }],
     });
     const message = parseStreamMessage(data);
-    expect(message).toMatchObject({ kind: 'news', token: 7, progress: 0.25, symbol: 'TSLA', warnings: [{ source: 'CNBC', error: 'HTTP 503' }] });
+    expect(message).toMatchObject({ kind: 'news', token: 7, progress: 0.25, symbols: ['TSLA'], truncated: false, warnings: [{ source: 'CNBC', error: 'HTTP 503' }] });
     expect(message?.kind === 'news' && message.articles.map((a) => [a.id, a.scope])).toEqual([
       ['a', 'symbol'],
       ['b', 'market'],
+    ]);
+  });
+
+  it('reads watchlist messages: symbols, tagged articles and a truncated catch-up', () => {
+    const connected = progress('w', 0, { status: 'connected', timestamp: 't', symbols: ['TSLA', 'AAPL'], endsAt: 'e' });
+    expect(parseStreamMessage(connected)).toMatchObject({ kind: 'connected', symbols: ['TSLA', 'AAPL'] });
+    const data = progress('w', 0.1, {
+      timestamp: 't',
+      symbols: ['TSLA', 'AAPL'],
+      news: { count: 2, truncated: true, articles: [article('a', { symbols: ['AAPL'], form: '8-K' }), article('m', { scope: 'market', symbols: [] })] },
+    });
+    const message = parseStreamMessage(data);
+    expect(message).toMatchObject({ kind: 'news', symbols: ['TSLA', 'AAPL'], truncated: true });
+    expect(message?.kind === 'news' && message.articles.map((a) => [a.id, a.symbols, a.form])).toEqual([
+      ['a', ['AAPL'], '8-K'],
+      ['m', [], undefined],
     ]);
   });
 

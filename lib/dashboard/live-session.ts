@@ -1,0 +1,368 @@
+import type { ListedArticle, ReceivedArticle } from './articles';
+import { describeHttpFailure } from './http-failure';
+import {
+  absenceCheck,
+  backoffDelay,
+  classifyRefusal,
+  heartbeatDeadline,
+  reconnectRequest,
+  retryAfterDelay,
+  seamDelay,
+  switchRequest,
+  TICK_MS,
+  windowDuration,
+  type NextRequest,
+} from './session-plan';
+import { initialSessionState, isActive, sessionReducer, type SessionAction, type SessionState } from './session-state';
+import { openSse, type SseConnection, type SseRefusal } from './sse-connection';
+import { parseSnapshotBody } from './snapshot-body';
+import { snapshotUrl, streamUrl, type StreamOptions } from './stream-options';
+import { parseStreamMessage, type StreamMessage } from './stream-messages';
+
+export interface SessionSettings {
+  symbols: readonly string[];
+  /** Applied filter in the `q` syntax, '' for none. */
+  q: string;
+  options: StreamOptions;
+}
+
+/** Everything the session touches outside itself, injected so tests can drive time and the network. */
+export interface SessionDeps {
+  fetch: typeof fetch;
+  now(): number;
+  random(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  isOnline(): boolean;
+}
+
+/** Changes to the watchlist or filter in quick succession (typing "aapl, nvda", three removals) make one switch. */
+export const SWITCH_DEBOUNCE_MS = 300;
+
+type TimerKind = 'seam' | 'backoff' | 'retry-after' | 'switch';
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.join(',') === b.join(',');
+
+/**
+ * The live session: Start opens a stream and, until Stop, the page stays live. Open-ended sessions
+ * chain streams of the server's maximum length with `since` at each seam; lost connections
+ * (network errors, `offline`, a frozen laptop, a silent socket) are restored with Last-Event-ID
+ * while the stream still runs, else with `since`; a cursor too old for the server's history falls
+ * back to the latest snapshot. One object owns the connection, the one pending timer and the
+ * 1 s ticker, so Stop can end all of them at once for good.
+ */
+export class LiveSession {
+  private state: SessionState = initialSessionState;
+  private readonly listeners = new Set<() => void>();
+  private readonly arrivalListeners = new Set<(articles: readonly ListedArticle[]) => void>();
+  private conn: SseConnection | null = null;
+  /** URL of the current stream: a resume repeats it with Last-Event-ID, as EventSource would. */
+  private connUrl: string | null = null;
+  /** The latest event id: where any continuation starts. */
+  private cursor: string | null = null;
+  /** The list or filter changed: the next request switches (a fresh stream after a list change). */
+  private pendingSwitch: { symbolsChanged: boolean } | null = null;
+  private failures = 0;
+  private timer: { handle: unknown; kind: TimerKind } | null = null;
+  private ticker: unknown = null;
+  private lastTickAt = 0;
+  private lastByteAt = 0;
+  /** Bumped whenever a connection or fetch is abandoned, so its late callbacks are ignored. */
+  private generation = 0;
+
+  constructor(
+    private settings: SessionSettings,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  getState = (): SessionState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Called with the articles each stream event (or catch-up) added, after de-duplication. */
+  onArrivals(listener: (articles: readonly ListedArticle[]) => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
+  }
+
+  start(): void {
+    this.halt();
+    this.cursor = null;
+    this.connUrl = null;
+    this.pendingSwitch = null;
+    this.failures = 0;
+    this.dispatch({ type: 'start', openEnded: this.settings.options.duration === null, now: this.deps.now() });
+    this.lastTickAt = this.deps.now();
+    this.ticker = this.deps.setInterval(() => this.tick(), TICK_MS);
+    this.open({ kind: 'fresh' });
+  }
+
+  /** Ends everything for good: the connection, the pending timer and the ticker. */
+  stop(): void {
+    this.halt();
+    this.dispatch({ type: 'stop' });
+  }
+
+  /** The page is going away: end the connection and timers (subscribers unsubscribe themselves). */
+  dispose(): void {
+    this.halt();
+  }
+
+  /** The watchlist or filter changed. While live, the stream switches shortly (changes are coalesced). */
+  update(settings: SessionSettings): void {
+    const symbolsChanged = !sameList(settings.symbols, this.settings.symbols);
+    const qChanged = settings.q !== this.settings.q;
+    this.settings = settings;
+    if (!(symbolsChanged || qChanged) || !isActive(this.state.phase)) return;
+    this.pendingSwitch = { symbolsChanged: symbolsChanged || (this.pendingSwitch?.symbolsChanged ?? false) };
+    // Offline, the switch waits for the network; the reconnect then carries it.
+    if (this.state.phase !== 'offline') this.schedule('switch', SWITCH_DEBOUNCE_MS, () => this.reconnectNow());
+  }
+
+  /** Snapshot headlines join the list without being flagged new. */
+  addSnapshot(articles: readonly ReceivedArticle[]): void {
+    this.dispatch({ type: 'snapshot', articles });
+  }
+
+  online(): void {
+    if (this.state.phase === 'offline' || (this.state.phase === 'reconnecting' && this.timer?.kind === 'backoff')) this.reconnectNow();
+  }
+
+  offline(): void {
+    if (!isActive(this.state.phase)) return;
+    this.lose(this.deps.now(), true);
+  }
+
+  /** The tab was hidden or shown again (`visibilitychange`). */
+  visibility(hidden: boolean): void {
+    const now = this.deps.now();
+    if (hidden) return this.dispatch({ type: 'hidden', now });
+    if (isActive(this.state.phase)) {
+      // Back: a throttled or frozen tab may hold a dead socket, or be waiting out a long backoff.
+      if (this.conn) this.tick();
+      else if (this.timer?.kind === 'backoff') this.reconnectNow();
+    }
+    this.dispatch({ type: 'visible', now });
+  }
+
+  private dispatch(action: SessionAction): void {
+    const before = this.state;
+    this.state = sessionReducer(before, action);
+    if (this.state === before) return;
+    this.listeners.forEach((l) => l());
+    if (this.state.arrivals.seq !== before.arrivals.seq) {
+      const added = this.state.arrivals.articles;
+      this.arrivalListeners.forEach((l) => l(added));
+    }
+  }
+
+  private halt(): void {
+    this.drop();
+    this.clearTimer();
+    if (this.ticker !== null) this.deps.clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  /** Abandons the current connection (or snapshot fetch) without deciding what comes next. */
+  private drop(): void {
+    this.generation += 1;
+    this.conn?.abort();
+    this.conn = null;
+  }
+
+  private clearTimer(): void {
+    if (this.timer) this.deps.clearTimeout(this.timer.handle);
+    this.timer = null;
+  }
+
+  private schedule(kind: TimerKind, ms: number, fn: () => void): void {
+    this.clearTimer();
+    const handle = this.deps.setTimeout(() => {
+      this.timer = null;
+      fn();
+    }, ms);
+    this.timer = { handle, kind };
+  }
+
+  private tick(): void {
+    const now = this.deps.now();
+    const { interval, heartbeat } = this.settings.options;
+    if (this.conn) {
+      const verdict = absenceCheck({ now, lastTickAt: this.lastTickAt, lastByteAt: this.lastByteAt, deadline: heartbeatDeadline(interval, heartbeat) });
+      if (verdict !== 'ok') {
+        // Asleep: the absence began at the last tick before the freeze; silent: at the last byte.
+        const since = verdict === 'sleep' ? this.lastTickAt : this.lastByteAt;
+        this.lastTickAt = now;
+        this.dispatch({ type: 'lost', since, offline: !this.deps.isOnline() });
+        this.reconnectNow();
+        return;
+      }
+    }
+    this.lastTickAt = now;
+  }
+
+  /** The connection failed: say so and try again after a backoff (or when the network returns). */
+  private lose(since: number, offline: boolean): void {
+    this.drop();
+    this.dispatch({ type: 'lost', since, offline });
+    this.failures += 1;
+    this.schedule('backoff', backoffDelay(this.failures - 1, this.deps.random()), () => this.reconnectNow());
+  }
+
+  private reconnectNow(): void {
+    this.clearTimer();
+    const pending = this.pendingSwitch;
+    this.pendingSwitch = null;
+    this.open(
+      pending
+        ? switchRequest({ symbolsChanged: pending.symbolsChanged, cursor: this.cursor })
+        : reconnectRequest({ cursor: this.cursor, endsAt: this.state.endsAt, now: this.deps.now(), openEnded: this.state.openEnded }),
+    );
+  }
+
+  private continueAfterCursor(): NextRequest {
+    return this.cursor === null ? { kind: 'fresh' } : { kind: 'since', since: this.cursor };
+  }
+
+  private open(next: NextRequest): void {
+    this.drop();
+    const { symbols, q, options } = this.settings;
+    let url: string;
+    const headers: Record<string, string> = {};
+    if (next.kind === 'resume' && this.connUrl) {
+      url = this.connUrl;
+      headers['Last-Event-ID'] = next.lastEventId;
+    } else {
+      const duration = options.duration ?? windowDuration(options.maxDuration, this.deps.random());
+      const since = next.kind === 'since' ? next.since : next.kind === 'resume' ? next.lastEventId : undefined;
+      url = streamUrl({ symbols, q, interval: options.interval, duration, ...(since === undefined ? {} : { since }) });
+      this.connUrl = url;
+    }
+    const generation = this.generation;
+    const current = () => generation === this.generation;
+    this.lastByteAt = this.deps.now();
+    this.conn = openSse(this.deps.fetch, url, headers, {
+      onOpen: () => {
+        if (!current()) return;
+        this.lastByteAt = this.deps.now();
+        this.dispatch({ type: 'opened' });
+      },
+      onBytes: () => {
+        if (current()) this.lastByteAt = this.deps.now();
+      },
+      onComment: () => {},
+      onEvent: ({ id, data }) => {
+        if (!current()) return;
+        if (id) this.cursor = id;
+        const message = parseStreamMessage(data);
+        if (!message) return;
+        if (message.kind === 'final') return this.finished(message);
+        this.failures = 0;
+        this.dispatch({ type: 'message', message, now: this.deps.now() });
+      },
+      onClosed: () => {
+        if (!current()) return;
+        // Ended without its final event (a platform cut the invocation short): continue at once.
+        this.drop();
+        const delay = this.failures === 0 ? seamDelay(this.deps.random()) : backoffDelay(this.failures, this.deps.random());
+        this.failures += 1;
+        this.schedule('backoff', delay, () => this.reconnectNow());
+      },
+      onNetworkError: () => {
+        if (current()) this.lose(this.lastByteAt, !this.deps.isOnline());
+      },
+      onRefused: (refusal) => {
+        if (current()) this.refused(refusal);
+      },
+    });
+  }
+
+  private finished(message: Extract<StreamMessage, { kind: 'final' }>): void {
+    this.drop();
+    const openEnded = this.state.openEnded;
+    if (message.isError) {
+      const reason = message.text.replace(/^Error:\s*/, '') || 'The stream failed.';
+      if (!openEnded) {
+        this.halt();
+        return this.dispatch({ type: 'failed', message: reason });
+      }
+      this.failures += 1;
+      this.dispatch({ type: 'waiting', message: `The stream failed (${reason}). Reconnecting…` });
+      return this.schedule('backoff', backoffDelay(this.failures - 1, this.deps.random()), () => this.open(this.continueAfterCursor()));
+    }
+    if (!openEnded) {
+      this.halt();
+      return this.dispatch({ type: 'complete' });
+    }
+    // The seam: the next window continues after the final event's id, after a little jitter.
+    this.failures = 0;
+    this.schedule('seam', seamDelay(this.deps.random()), () => this.open(this.continueAfterCursor()));
+  }
+
+  private refused({ status, body, retryAfter }: SseRefusal): void {
+    this.drop();
+    const now = this.deps.now();
+    switch (classifyRefusal(status, body)) {
+      case 'ended':
+        if (this.state.openEnded) return this.open(this.continueAfterCursor());
+        this.halt();
+        return this.dispatch({ type: 'complete', message: 'The stream ended while the connection was down.' });
+      case 'since-too-old':
+        return this.catchUpFromSnapshot();
+      case 'cursor-refused':
+        this.cursor = null;
+        return this.open({ kind: 'fresh' });
+      case 'retry': {
+        const failure = describeHttpFailure(status, body, retryAfter, now);
+        if (this.state.liveSince === null && this.state.phase === 'connecting') {
+          // Refused at Start: say why and let the user decide when to try again.
+          this.halt();
+          return this.dispatch({ type: 'failed', message: failure.message, retryAfterSeconds: failure.retryAfterSeconds });
+        }
+        this.failures += 1;
+        this.dispatch({ type: 'waiting', message: `${failure.message} Reconnecting automatically.` });
+        const random = this.deps.random();
+        if (failure.retryAfterSeconds !== undefined) {
+          return this.schedule('retry-after', retryAfterDelay(failure.retryAfterSeconds, random), () => this.reconnectNow());
+        }
+        return this.schedule('backoff', backoffDelay(this.failures - 1, random), () => this.reconnectNow());
+      }
+      case 'fatal':
+        this.halt();
+        return this.dispatch({ type: 'failed', message: describeHttpFailure(status, body, retryAfter, now).message });
+    }
+  }
+
+  /**
+   * The cursor is older than the server's history: show the latest snapshot (as arrivals, with the
+   * notice saying so) and continue live from the snapshot's own cursor.
+   */
+  private catchUpFromSnapshot(): void {
+    this.drop();
+    const generation = this.generation;
+    const { symbols, q } = this.settings;
+    const retry = () => {
+      if (generation !== this.generation) return;
+      this.failures += 1;
+      this.dispatch({ type: 'waiting', message: 'Loading the latest headlines…' });
+      this.schedule('backoff', backoffDelay(this.failures - 1, this.deps.random()), () => this.catchUpFromSnapshot());
+    };
+    this.deps
+      .fetch(snapshotUrl(symbols, q), { headers: { Accept: 'application/json' }, cache: 'no-store' })
+      .then(async (res) => {
+        const body: unknown = await res.json().catch(() => undefined);
+        const snapshot = res.ok ? parseSnapshotBody(body) : null;
+        if (generation !== this.generation) return;
+        if (!snapshot) return retry();
+        this.dispatch({ type: 'too-old-catch-up', articles: snapshot.articles, now: this.deps.now() });
+        this.cursor = snapshot.cursor ?? null;
+        this.open(this.continueAfterCursor());
+      })
+      .catch(retry);
+  }
+}

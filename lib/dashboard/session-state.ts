@@ -1,0 +1,239 @@
+import type { FeedWarning } from '@/lib/contract/article';
+import { mergeArticles, type ListedArticle, type ReceivedArticle } from './articles';
+import type { StreamMessage } from './stream-messages';
+import { clampProgress } from './time';
+
+/**
+ * What the user is told about the live session. `live` covers the seams between chained streams
+ * (they are invisible by design); `reconnecting` is a lost connection being restored, `offline`
+ * the browser reporting no network.
+ */
+export type SessionPhase = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'offline' | 'complete' | 'stopped' | 'error';
+
+/** An absence in progress: the tab hidden, the network gone, the machine asleep, the socket dead. */
+export interface Away {
+  since: number;
+  /** Articles that arrived since the absence began. */
+  added: number;
+  /** The connection was lost: the absence ends only once the reconnected stream delivered its catch-up. */
+  needsCatchUp: boolean;
+  reconnected: boolean;
+  caughtUp: boolean;
+}
+
+/** "N new articles while you were away", shown after an absence until the next one. */
+export interface AwayNotice {
+  count: number;
+  since: number;
+  until: number;
+  /** The cursor was older than the server's history: the latest snapshot was shown instead. */
+  tooOld: boolean;
+  /** The catch-up held more than one event may carry (contract §6.2): some were left out. */
+  truncated: boolean;
+}
+
+export interface SessionState {
+  phase: SessionPhase;
+  /** No `duration` in the URL: chained streams until Stop. */
+  openEnded: boolean;
+  /** When Start was pressed: articles arriving after it count as new. */
+  startedAt: number | null;
+  /** When the session first went live; reset only when continuity broke (cursor too old). */
+  liveSince: number | null;
+  /** Server progress of the current fixed-length stream, 0–1. */
+  progress: number;
+  /** End of the current stream on the client's clock. */
+  endsAt: number | null;
+  /** Server clock minus client clock, from the latest connected message. */
+  skewMs: number;
+  /** Client time of the latest news event: an open-ended session shows the time to the next one. */
+  lastNewsAt: number | null;
+  /** Connections lost and restored during this session. */
+  reconnects: number;
+  /** Everything received this visit, newest first, de-duplicated; the page shows the watched part. */
+  articles: ListedArticle[];
+  /** The articles the latest stream event added (notifications and announcements follow `seq`). */
+  arrivals: { seq: number; articles: ListedArticle[] };
+  warnings: FeedWarning[];
+  demo: boolean;
+  /** Why the session is in error, completed early, or waiting to reconnect. */
+  message: string | null;
+  retryAfterSeconds: number | null;
+  hidden: boolean;
+  away: Away | null;
+  awayNotice: AwayNotice | null;
+}
+
+export type SessionAction =
+  | { type: 'start'; openEnded: boolean; now: number }
+  | { type: 'opened' }
+  | { type: 'message'; message: Exclude<StreamMessage, { kind: 'final' }>; now: number }
+  | { type: 'snapshot'; articles: readonly ReceivedArticle[] }
+  | { type: 'too-old-catch-up'; articles: readonly ReceivedArticle[]; now: number }
+  | { type: 'lost'; since: number; offline: boolean }
+  | { type: 'waiting'; message: string }
+  | { type: 'hidden'; now: number }
+  | { type: 'visible'; now: number }
+  | { type: 'complete'; message?: string }
+  | { type: 'failed'; message: string; retryAfterSeconds?: number }
+  | { type: 'stop' };
+
+export const initialSessionState: SessionState = {
+  phase: 'idle',
+  openEnded: false,
+  startedAt: null,
+  liveSince: null,
+  progress: 0,
+  endsAt: null,
+  skewMs: 0,
+  lastNewsAt: null,
+  reconnects: 0,
+  articles: [],
+  arrivals: { seq: 0, articles: [] },
+  warnings: [],
+  demo: false,
+  message: null,
+  retryAfterSeconds: null,
+  hidden: false,
+  away: null,
+  awayNotice: null,
+};
+
+export function isActive(phase: SessionPhase): boolean {
+  return phase === 'connecting' || phase === 'live' || phase === 'reconnecting' || phase === 'offline';
+}
+
+/** Ends the absence if the user is back and nothing is still to be caught up. */
+function settleAway(state: SessionState, now: number, truncated = false): SessionState {
+  const away = state.away;
+  if (!away || state.hidden || (away.needsCatchUp && !away.caughtUp)) return state;
+  const worthSaying = away.needsCatchUp || away.added > 0;
+  return {
+    ...state,
+    away: null,
+    awayNotice: worthSaying ? { count: away.added, since: away.since, until: now, tooOld: false, truncated } : state.awayNotice,
+  };
+}
+
+function withArrivals(state: SessionState, batch: readonly ReceivedArticle[], now: number): SessionState {
+  const { list, added } = mergeArticles(state.articles, batch, now);
+  if (added.length === 0 && list === state.articles) return state;
+  return {
+    ...state,
+    articles: list,
+    arrivals: added.length ? { seq: state.arrivals.seq + 1, articles: added } : state.arrivals,
+    away: state.away && { ...state.away, added: state.away.added + added.length },
+  };
+}
+
+export function sessionReducer(state: SessionState, action: SessionAction): SessionState {
+  switch (action.type) {
+    case 'start':
+      return {
+        ...initialSessionState,
+        articles: state.articles,
+        arrivals: state.arrivals,
+        hidden: state.hidden,
+        phase: 'connecting',
+        openEnded: action.openEnded,
+        startedAt: action.now,
+      };
+    case 'snapshot': {
+      const { list } = mergeArticles(state.articles, action.articles);
+      return list === state.articles ? state : { ...state, articles: list };
+    }
+    case 'hidden':
+      if (state.hidden) return state;
+      return {
+        ...state,
+        hidden: true,
+        away: state.away ?? (isActive(state.phase) ? { since: action.now, added: 0, needsCatchUp: false, reconnected: false, caughtUp: false } : null),
+      };
+    case 'visible':
+      return settleAway({ ...state, hidden: false }, action.now);
+    case 'stop':
+      return isActive(state.phase) ? { ...state, phase: 'stopped', away: null, message: null, retryAfterSeconds: null } : state;
+  }
+  if (!isActive(state.phase)) return state;
+  switch (action.type) {
+    case 'opened': {
+      const recovering = state.phase === 'reconnecting' || state.phase === 'offline';
+      return {
+        ...state,
+        phase: recovering ? 'live' : state.phase,
+        reconnects: recovering ? state.reconnects + 1 : state.reconnects,
+        message: null,
+        retryAfterSeconds: null,
+        away: state.away?.needsCatchUp ? { ...state.away, reconnected: true } : state.away,
+      };
+    }
+    case 'message':
+      return applyMessage(state, action.message, action.now);
+    case 'too-old-catch-up': {
+      const next = withArrivals(state, action.articles, action.now);
+      const added = next.arrivals.seq === state.arrivals.seq ? 0 : next.arrivals.articles.length;
+      // withArrivals already counted these into the absence, when one was in progress.
+      const count = next.away ? next.away.added : added;
+      return {
+        ...next,
+        // Continuity broke: "live since" starts again with the next stream.
+        liveSince: null,
+        away: null,
+        awayNotice: { count, since: state.away?.since ?? action.now, until: action.now, tooOld: true, truncated: false },
+      };
+    }
+    case 'lost':
+      return {
+        ...state,
+        phase: action.offline ? 'offline' : 'reconnecting',
+        away: {
+          since: Math.min(state.away?.since ?? action.since, action.since),
+          added: state.away?.added ?? 0,
+          needsCatchUp: true,
+          reconnected: false,
+          caughtUp: false,
+        },
+      };
+    case 'waiting':
+      return { ...state, phase: 'reconnecting', message: action.message };
+    case 'complete':
+      return { ...state, phase: 'complete', progress: 1, away: null, message: action.message ?? null };
+    case 'failed':
+      return { ...state, phase: 'error', away: null, message: action.message, retryAfterSeconds: action.retryAfterSeconds ?? null };
+  }
+}
+
+function applyMessage(state: SessionState, message: Exclude<StreamMessage, { kind: 'final' }>, now: number): SessionState {
+  if (message.kind === 'connected') {
+    const serverNow = Date.parse(message.timestamp);
+    const skewMs = Number.isNaN(serverNow) ? 0 : serverNow - now;
+    const end = Date.parse(message.endsAt);
+    return {
+      ...state,
+      phase: 'live',
+      liveSince: state.liveSince ?? now,
+      // A new stream: its progress starts again (a resume sends no connected event).
+      progress: 0,
+      endsAt: Number.isNaN(end) ? null : end - skewMs,
+      skewMs,
+      demo: state.demo || message.demo,
+      away: state.away?.needsCatchUp ? { ...state.away, reconnected: true } : state.away,
+    };
+  }
+  const next = withArrivals(state, message.articles, now);
+  const caughtUp = next.away?.reconnected ? { ...next.away, caughtUp: true } : next.away;
+  return settleAway(
+    {
+      ...next,
+      phase: 'live',
+      liveSince: next.liveSince ?? now,
+      // Progress only moves forward, even if a resumed stream replays an older value.
+      progress: Math.max(next.progress, clampProgress(message.progress)),
+      lastNewsAt: now,
+      warnings: message.warnings,
+      away: caughtUp,
+    },
+    now,
+    message.truncated,
+  );
+}

@@ -1,0 +1,58 @@
+import { MAX_SYMBOLS } from '@/lib/contract/symbols';
+import { checkSymbol } from './symbol';
+
+/**
+ * The watchlist: 1 to MAX_SYMBOLS distinct, valid tickers in the order the user added them. Every
+ * refusal comes with a sentence for the user, shown next to the control; nothing refused is sent.
+ */
+export type WatchlistChange = { ok: true; symbols: string[]; added: string[] } | { ok: false; message: string };
+
+/** Adds what the user typed: one ticker, or several separated by commas or spaces ("aapl, nvda"). */
+export function addToWatchlist(list: readonly string[], input: string): WatchlistChange {
+  const parts = input.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0) return { ok: false, message: 'Enter a ticker symbol, e.g. TSLA.' };
+  const wanted: string[] = [];
+  for (const part of parts) {
+    const check = checkSymbol(part);
+    if (!check.ok) return { ok: false, message: parts.length === 1 ? check.message : `"${part}" is not a ticker. ${check.message}` };
+    if (!wanted.includes(check.symbol)) wanted.push(check.symbol);
+  }
+  const added = wanted.filter((s) => !list.includes(s));
+  if (added.length === 0) {
+    const [first] = wanted;
+    return { ok: false, message: wanted.length === 1 ? `${first} is already on your watchlist.` : 'Those symbols are already on your watchlist.' };
+  }
+  if (list.length + added.length > MAX_SYMBOLS) {
+    const room = MAX_SYMBOLS - list.length;
+    return {
+      ok: false,
+      message:
+        room === 0
+          ? `A watchlist holds at most ${MAX_SYMBOLS} symbols: remove one before adding ${added.join(', ')}.`
+          : `A watchlist holds at most ${MAX_SYMBOLS} symbols: there is room for ${room} more.`,
+    };
+  }
+  return { ok: true, symbols: [...list, ...added], added };
+}
+
+export function removeFromWatchlist(list: readonly string[], symbol: string): WatchlistChange {
+  if (!list.includes(symbol)) return { ok: true, symbols: [...list], added: [] };
+  if (list.length === 1) return { ok: false, message: `A watchlist needs at least one symbol: add another before removing ${symbol}.` };
+  return { ok: true, symbols: list.filter((s) => s !== symbol), added: [] };
+}
+
+/**
+ * Tickers from a link: `symbols=TSLA,AAPL` or the older `symbol=TSLA`. Invalid entries and repeats
+ * are dropped and at most MAX_SYMBOLS kept, so a hand-edited link still opens; null when the link
+ * names no usable symbol (the page then restores the list saved in this browser).
+ */
+export function watchlistFromParams(symbols: string | undefined, symbol: string | undefined): string[] | null {
+  const raw = symbols ?? symbol;
+  if (raw === undefined) return null;
+  const list: string[] = [];
+  for (const part of raw.split(',')) {
+    const check = checkSymbol(part);
+    if (check.ok && !list.includes(check.symbol) && list.length < MAX_SYMBOLS) list.push(check.symbol);
+  }
+  return list.length > 0 ? list : null;
+}

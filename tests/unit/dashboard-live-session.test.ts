@@ -1,0 +1,422 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LiveSession, SWITCH_DEBOUNCE_MS, type SessionSettings } from '@/lib/dashboard/live-session';
+import { SEAM_JITTER_MS } from '@/lib/dashboard/session-plan';
+import type { StreamOptions } from '@/lib/dashboard/stream-options';
+import { fakeServer, type FakeRequest } from './dashboard/fake-stream-server';
+import { finalData, progressData, wireArticle } from './dashboard/fixtures';
+
+const T0 = Date.parse('2026-11-25T14:05:00.000Z');
+const OPEN: StreamOptions = { interval: 1000, duration: null, maxDuration: 60_000, heartbeat: 15_000 };
+const FIXED: StreamOptions = { ...OPEN, duration: 10_000 };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function connected(req: FakeRequest, id: string, endsIn = 60_000, symbols: string[] = ['TSLA']) {
+  const now = Date.now();
+  req.event(id, progressData(id, 0, { status: 'connected', timestamp: iso(now), symbols, endsAt: iso(now + endsIn) }));
+}
+
+function news(req: FakeRequest, id: string, progress: number, ids: string[], extra: object = {}) {
+  const articles = ids.map((a) => wireArticle(a, { symbols: ['TSLA'] }));
+  req.event(id, progressData('t', progress, { timestamp: iso(Date.now()), symbols: ['TSLA'], news: { count: articles.length, articles, ...extra } }));
+}
+
+/** Lets fetch promises and the stream pipes run (they use real microtasks and setImmediate). */
+async function settle() {
+  for (let i = 0; i < 5; i += 1) {
+    await vi.advanceTimersByTimeAsync(0);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+async function advance(ms: number) {
+  await vi.advanceTimersByTimeAsync(ms);
+  await settle();
+}
+
+let server: ReturnType<typeof fakeServer>;
+let online: boolean;
+let random: number;
+
+function session(options: StreamOptions = OPEN, settings: Partial<SessionSettings> = {}) {
+  const s = new LiveSession(
+    { symbols: ['TSLA'], q: '', options, ...settings },
+    {
+      fetch: server.fetch,
+      now: () => Date.now(),
+      random: () => random,
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      setInterval: (fn, ms) => setInterval(fn, ms),
+      clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+      isOnline: () => online,
+    },
+  );
+  const phases: string[] = [];
+  s.subscribe(() => {
+    if (phases.at(-1) !== s.getState().phase) phases.push(s.getState().phase);
+  });
+  return Object.assign(s, { phases, ids: () => s.getState().articles.map((a) => a.id) });
+}
+
+/** Starts and brings the first stream live with one article. */
+async function live(s: ReturnType<typeof session>, endsIn = 60_000) {
+  s.start();
+  await settle();
+  const req = server.last().open();
+  connected(req, 'c0', endsIn);
+  news(req, 'n1', 0.01, ['a1']);
+  await settle();
+  return req;
+}
+
+/** A new session, live with one article on its first stream. */
+async function liveSession(options: StreamOptions = OPEN, endsIn = 60_000) {
+  const s = session(options);
+  return { s, req: await live(s, endsIn) };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.setSystemTime(T0);
+  server = fakeServer();
+  online = true;
+  random = 0;
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('LiveSession: live until Stop', () => {
+  it('asks for the server maximum (shaved at random) and goes live', async () => {
+    random = 1;
+    const { s, req } = await liveSession();
+    expect(req.param('symbol')).toBe('TSLA');
+    expect(req.param('duration')).toBe(String(60_000 - 3_000)); // 5% of 60 s, at most 5 s
+    expect(req.param('since')).toBeNull();
+    expect(s.getState()).toMatchObject({ phase: 'live', openEnded: true, liveSince: T0 });
+    expect(s.ids()).toEqual(['a1']);
+  });
+
+  it('chains the next stream with since= within the jitter, invisibly and without repeats', async () => {
+    random = 0.9;
+    const { s, req: first } = await liveSession();
+    news(first, 'n2', 0.5, ['a2']);
+    first.event('f1', finalData('t'));
+    await settle();
+    expect(first.aborted).toBe(true);
+    expect(server.streams()).toHaveLength(1);
+    await advance(SEAM_JITTER_MS);
+    const second = server.last();
+    expect(second.param('since')).toBe('f1');
+    expect(second.headers['Last-Event-ID']).toBeUndefined();
+    second.open();
+    connected(second, 'c1');
+    news(second, 'n3', 0.01, ['a2', 'a3']); // the seam overlaps: a2 again
+    await settle();
+    expect([...s.ids()].sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(s.phases).toEqual(['connecting', 'live']);
+    expect(s.getState().liveSince).toBe(T0);
+  });
+
+  it('a fixed-length stream ends with Stream complete and nothing after it', async () => {
+    const { s, req } = await liveSession(FIXED, 10_000);
+    expect(req.param('duration')).toBe('10000');
+    req.event('f', finalData('t'));
+    await settle();
+    expect(s.getState()).toMatchObject({ phase: 'complete', progress: 1, message: null });
+    expect(vi.getTimerCount()).toBe(0);
+    await advance(60_000);
+    expect(server.streams()).toHaveLength(1);
+  });
+
+  it('a stream failure ends a fixed stream in error, and is retried with since in an open-ended one', async () => {
+    const { s: fixed, req } = await liveSession(FIXED, 10_000);
+    req.event('f', finalData('t', true, 'Error: all feeds failed'));
+    await settle();
+    expect(fixed.getState()).toMatchObject({ phase: 'error', message: 'all feeds failed' });
+
+    const { s: open, req: r } = await liveSession();
+    r.event('f9', finalData('t', true, 'Error: all feeds failed'));
+    await settle();
+    expect(open.getState()).toMatchObject({ phase: 'reconnecting', message: 'The stream failed (all feeds failed). Reconnecting…' });
+    await advance(1_000);
+    expect(server.last().param('since')).toBe('f9');
+  });
+
+  it('Stop ends everything for good: connection, timers, ticker', async () => {
+    const { s, req } = await liveSession();
+    s.stop();
+    expect(req.aborted).toBe(true);
+    expect(s.getState().phase).toBe('stopped');
+    expect(vi.getTimerCount()).toBe(0);
+    s.online();
+    s.visibility(false);
+    await advance(120_000);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('LiveSession: absence', () => {
+  it('after a drop, resumes the same stream with Last-Event-ID and reports what arrived meanwhile', async () => {
+    const { s, req } = await liveSession();
+    req.fail();
+    await settle();
+    expect(s.getState().phase).toBe('reconnecting');
+    await advance(1_000);
+    const resume = server.last();
+    expect(resume.url.href).toBe(req.url.href);
+    expect(resume.headers['Last-Event-ID']).toBe('n1');
+    resume.open().comment('resumed');
+    await settle();
+    expect(s.getState()).toMatchObject({ phase: 'live', reconnects: 1 });
+    news(resume, 'n2', 0.2, ['a1', 'a2', 'a3']);
+    await settle();
+    expect(s.ids()).toHaveLength(3);
+    expect(s.getState().awayNotice).toMatchObject({ count: 2, tooOld: false });
+  });
+
+  it('after a drop past the stream end, continues with since', async () => {
+    const { s, req } = await liveSession(OPEN, 5_000);
+    req.fail();
+    online = false;
+    await settle();
+    expect(s.getState().phase).toBe('offline');
+    vi.setSystemTime(Date.now() + 10_000);
+    online = true;
+    s.online();
+    await settle();
+    expect(server.last().param('since')).toBe('n1');
+    expect(server.last().headers['Last-Event-ID']).toBeUndefined();
+  });
+
+  it('offline aborts the stream at once; online reconnects at once', async () => {
+    const { s, req } = await liveSession();
+    s.offline();
+    expect(req.aborted).toBe(true);
+    expect(s.getState().phase).toBe('offline');
+    s.online();
+    await settle();
+    expect(server.last().headers['Last-Event-ID']).toBe('n1');
+  });
+
+  it('notices a sleep from the wall-clock jump of the 1 s ticker', async () => {
+    const s = session();
+    await live(s);
+    // Timers frozen for 30 s (the laptop lid closed), the socket silently dead.
+    vi.setSystemTime(Date.now() + 30_000);
+    await advance(1_000);
+    expect(s.getState().away).toMatchObject({ since: T0, needsCatchUp: true });
+    const resume = server.last();
+    expect(server.streams()).toHaveLength(2);
+    expect(resume.headers['Last-Event-ID']).toBe('n1');
+    resume.open();
+    news(resume, 'n2', 0.6, ['a4']);
+    await settle();
+    expect(s.getState().awayNotice).toMatchObject({ count: 1, since: T0 });
+    expect(s.getState().phase).toBe('live');
+  });
+
+  it('a live stream that only sends heartbeats is healthy; one silent past the deadline is replaced', async () => {
+    const { req } = await liveSession();
+    for (let i = 0; i < 12; i += 1) {
+      await advance(5_000);
+      req.comment();
+    }
+    await settle();
+    expect(server.streams()).toHaveLength(1);
+    // Deadline: max(interval 1 s, heartbeat 15 s) + 5 s.
+    await advance(21_000);
+    expect(server.streams()).toHaveLength(2);
+    expect(req.aborted).toBe(true);
+  });
+
+  it('a background tab ticking late while bytes keep arriving is not mistaken for sleep', async () => {
+    const { s, req } = await liveSession();
+    s.visibility(true);
+    // The ticker is throttled to once a minute, but events keep coming.
+    for (let i = 0; i < 6; i += 1) {
+      vi.setSystemTime(Date.now() + 10_000);
+      news(req, `h${i}`, 0.1 + i / 100, [`h${i}`]);
+      await settle();
+    }
+    await advance(1_000);
+    expect(server.streams()).toHaveLength(1);
+    s.visibility(false);
+    expect(s.getState().awayNotice).toMatchObject({ count: 6 });
+  });
+
+  it('a resume of a stream that already ended: 204 completes a fixed stream, continues an open one', async () => {
+    const { s: fixed, req } = await liveSession(FIXED, 10_000);
+    req.fail();
+    await advance(1_000);
+    server.last().refuse(204);
+    await settle();
+    expect(fixed.getState()).toMatchObject({ phase: 'complete', message: 'The stream ended while the connection was down.' });
+
+    const { req: r } = await liveSession(OPEN, 30_000);
+    r.fail();
+    await advance(1_000);
+    server.last().refuse(204);
+    await settle();
+    expect(server.last().param('since')).toBe('n1');
+  });
+
+  it('a cursor too old for the history: latest snapshot as catch-up, then live from its cursor', async () => {
+    const { s, req } = await liveSession(OPEN, 2_000);
+    req.fail();
+    await advance(5_000);
+    server.last().refuse(400, { jsonrpc: '2.0', error: { code: -32602, message: 'since is too old', data: { reason: 'since-too-old', fields: { since: 'too old' } } }, id: null });
+    await settle();
+    const snapshot = server.last();
+    expect(snapshot.path).toBe('/api/news');
+    expect(snapshot.param('symbol')).toBe('TSLA');
+    snapshot.json({ symbol: 'TSLA', fetchedAt: iso(Date.now()), articles: [wireArticle('a1'), wireArticle('s1'), wireArticle('s2')], warnings: [], cursor: 'snap-1' });
+    await settle();
+    expect(s.getState().awayNotice).toMatchObject({ tooOld: true, count: 2 });
+    expect(s.getState().liveSince).toBeNull();
+    expect(server.last().param('since')).toBe('snap-1');
+    server.last().open();
+    connected(server.last(), 'c2');
+    await settle();
+    expect(s.getState().liveSince).toBe(Date.now());
+  });
+
+  it('back on the tab after articles arrived while hidden: says how many', async () => {
+    const { s, req } = await liveSession();
+    s.visibility(true);
+    news(req, 'n2', 0.1, ['b1', 'b2']);
+    await settle();
+    expect(s.getState().awayNotice).toBeNull();
+    s.visibility(false);
+    expect(s.getState().awayNotice).toMatchObject({ count: 2 });
+  });
+});
+
+describe('LiveSession: refusals', () => {
+  const body = (message: string, data?: object) => ({ jsonrpc: '2.0', error: { code: -32000, message, ...(data ? { data } : {}) }, id: null });
+
+  it('a 429 at Start is an error the user sees, with the wait', async () => {
+    const s = session();
+    s.start();
+    await settle();
+    server.last().refuse(429, body('Too many open streams'), { 'Retry-After': '30' });
+    await settle();
+    expect(s.getState()).toMatchObject({ phase: 'error', retryAfterSeconds: 30 });
+    expect(s.getState().message).toMatch(/Too many streams right now.*Try again in 30 seconds/);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a 429 or 503 at a seam waits out Retry-After and carries on', async () => {
+    const { s, req } = await liveSession();
+    req.event('f', finalData('t'));
+    await advance(SEAM_JITTER_MS);
+    server.last().refuse(503, body('Busy'), { 'Retry-After': '5' });
+    await settle();
+    expect(s.getState().phase).toBe('reconnecting');
+    expect(s.getState().message).toMatch(/Reconnecting automatically/);
+    await advance(4_000);
+    expect(server.streams()).toHaveLength(2);
+    await advance(2_000);
+    expect(server.streams()).toHaveLength(3);
+    expect(server.last().param('since')).toBe('f');
+  });
+
+  it('a refused cursor (another symbol set, another secret) starts fresh', async () => {
+    const { s, req } = await liveSession();
+    req.event('f', finalData('t'));
+    await advance(SEAM_JITTER_MS);
+    server.last().refuse(400, body('since is for another symbol set', { fields: { since: 'other symbols' } }));
+    await settle();
+    expect(server.last().param('since')).toBeNull();
+    expect(s.getState().phase).toBe('live');
+  });
+
+  it('a 401 ends the session with the reason and no timers', async () => {
+    const { s, req } = await liveSession();
+    req.fail();
+    await advance(1_000);
+    server.last().refuse(401, body('API key required'));
+    await settle();
+    expect(s.getState()).toMatchObject({ phase: 'error', message: 'This server requires an API key. API key required.' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps retrying an unreachable server with a capped backoff', async () => {
+    const s = session();
+    await live(s);
+    server.last().fail();
+    await settle();
+    for (let i = 0; i < 8; i += 1) {
+      await advance(10_000);
+      server.last().networkError();
+      await settle();
+    }
+    expect(server.streams().length).toBeGreaterThanOrEqual(9);
+    expect(s.getState().phase).toBe('reconnecting');
+  });
+});
+
+describe('LiveSession: switching while live', () => {
+  it('a new watchlist opens a fresh stream (coalescing quick changes); a new filter continues with since', async () => {
+    const { s, req } = await liveSession();
+    s.update({ symbols: ['TSLA', 'AAPL'], q: '', options: OPEN });
+    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: '', options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS);
+    expect(req.aborted).toBe(true);
+    const switched = server.last();
+    expect(server.streams()).toHaveLength(2);
+    expect(switched.param('symbols')).toBe('TSLA,AAPL,NVDA');
+    expect(switched.param('since')).toBeNull();
+    switched.open();
+    connected(switched, 'w0', 60_000, ['TSLA', 'AAPL', 'NVDA']);
+    news(switched, 'w1', 0.01, ['a1', 'x1']);
+    await settle();
+    expect(s.ids()).toHaveLength(2);
+
+    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: 'earnings', options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS);
+    expect(server.last().param('since')).toBe('w1');
+    expect(server.last().param('q')).toBe('earnings');
+    expect(s.phases).toEqual(['connecting', 'live']);
+  });
+
+  it('does nothing before Start, and a switch while offline waits for the network', async () => {
+    const s = session();
+    s.update({ symbols: ['AAPL'], q: '', options: OPEN });
+    await advance(1_000);
+    expect(server.requests).toHaveLength(0);
+    await live(s);
+    s.offline();
+    s.update({ symbols: ['AAPL', 'NVDA'], q: '', options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS);
+    expect(server.streams()).toHaveLength(1);
+    s.online();
+    await settle();
+    expect(server.last().param('symbols')).toBe('AAPL,NVDA');
+  });
+});
+
+describe('LiveSession: arrivals', () => {
+  it('tells listeners about each event’s new articles only', async () => {
+    const s = session();
+    const seen: string[][] = [];
+    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+    const req = await live(s);
+    news(req, 'n2', 0.1, ['a1', 'a2']);
+    news(req, 'n3', 0.2, ['a2']);
+    await settle();
+    expect(seen).toEqual([['a1'], ['a2']]);
+  });
+
+  it('snapshot articles join the list without counting as arrivals', async () => {
+    const s = session();
+    const seen: unknown[] = [];
+    s.onArrivals((a) => seen.push(a));
+    s.addSnapshot([{ ...wireArticle('s1'), scope: 'symbol', symbols: ['TSLA'] }]);
+    expect(s.ids()).toEqual(['s1']);
+    expect(s.getState().articles[0]?.arrivedAt).toBeUndefined();
+    expect(seen).toEqual([]);
+  });
+});

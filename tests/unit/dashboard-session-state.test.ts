@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { initialSessionState, isActive, sessionReducer, type SessionAction, type SessionState } from '@/lib/dashboard/session-state';
+import type { StreamMessage } from '@/lib/dashboard/stream-messages';
+import { received } from './dashboard/fixtures';
+
+const T = Date.parse('2026-11-25T10:00:02.000Z');
+const connected: StreamMessage = { kind: 'connected', token: 't', symbols: ['TSLA'], endsAt: '2026-11-25T10:01:00.000Z', timestamp: '2026-11-25T10:00:00.000Z', demo: false, resumed: false };
+const news = (progress: number, ids: string[], extra: Partial<Extract<StreamMessage, { kind: 'news' }>> = {}): Extract<StreamMessage, { kind: 'news' }> => ({
+  kind: 'news',
+  token: 't',
+  progress,
+  symbols: ['TSLA'],
+  timestamp: 'x',
+  articles: ids.map((id, i) => received(id, i)),
+  warnings: [],
+  truncated: false,
+  ...extra,
+});
+const msg = (message: Exclude<StreamMessage, { kind: 'final' }>, now = T): SessionAction => ({ type: 'message', message, now });
+const run = (...actions: SessionAction[]): SessionState => actions.reduce(sessionReducer, initialSessionState);
+const start = (openEnded = true): SessionAction => ({ type: 'start', openEnded, now: T - 2_000 });
+
+describe('sessionReducer', () => {
+  it('goes connecting → live on the connected event, measures clock skew and says since when', () => {
+    const connecting = run(start());
+    expect(connecting).toMatchObject({ phase: 'connecting', openEnded: true, startedAt: T - 2_000 });
+    expect(isActive(connecting.phase)).toBe(true);
+    const live = sessionReducer(connecting, msg(connected));
+    // Server clock 2 s behind: its endsAt lands 2 s later on the client's clock.
+    expect(live).toMatchObject({ phase: 'live', skewMs: -2_000, liveSince: T, endsAt: Date.parse(connected.endsAt) + 2_000 });
+  });
+
+  it('merges news, never listing an article twice, and remembers the arrivals', () => {
+    const state = run(start(), msg(connected), msg(news(0.1, ['a', 'b'])), msg(news(0.2, ['b', 'c'])));
+    expect(state.articles.map((a) => a.id).sort()).toEqual(['a', 'b', 'c']);
+    expect(state.arrivals).toMatchObject({ seq: 2 });
+    expect(state.arrivals.articles.map((a) => a.id)).toEqual(['c']);
+    expect(state.lastNewsAt).toBe(T);
+  });
+
+  it('lets progress only move forward within a stream, and restarts it for a new one', () => {
+    const state = run(start(false), msg(connected), msg(news(0.4, [])), msg(news(0.3, [])));
+    expect(state.progress).toBe(0.4);
+    expect(sessionReducer(state, msg(connected)).progress).toBe(0);
+    expect(run(start(), msg(news(7, []))).progress).toBe(1);
+    expect(run(start(), msg(news(Number.NaN, []))).progress).toBe(0);
+  });
+
+  it('keeps the list across sessions but starts each session’s counts and status afresh', () => {
+    const old = run(start(), msg(connected), msg(news(0.5, ['a'])), { type: 'stop' });
+    const again = sessionReducer(old, { type: 'start', openEnded: false, now: T + 60_000 });
+    expect(again).toMatchObject({ phase: 'connecting', openEnded: false, startedAt: T + 60_000, liveSince: null, reconnects: 0 });
+    expect(again.articles.map((a) => a.id)).toEqual(['a']);
+  });
+
+  it('a lost connection is an absence that ends with the first news after reconnecting', () => {
+    const lost = run(start(), msg(connected), msg(news(0.1, ['a'])), { type: 'lost', since: T + 1_000, offline: false });
+    expect(lost).toMatchObject({ phase: 'reconnecting', away: { since: T + 1_000, needsCatchUp: true } });
+    const reopened = sessionReducer(lost, { type: 'opened' });
+    expect(reopened).toMatchObject({ phase: 'live', reconnects: 1, awayNotice: null });
+    const caughtUp = sessionReducer(reopened, msg(news(0.3, ['b', 'c']), T + 9_000));
+    expect(caughtUp.away).toBeNull();
+    expect(caughtUp.awayNotice).toEqual({ count: 2, since: T + 1_000, until: T + 9_000, tooOld: false, truncated: false });
+    // Even with nothing new, an absence that needed a reconnect is reported ("0 new articles").
+    const quiet = run(start(), msg(connected), { type: 'lost', since: T, offline: true }, { type: 'opened' }, msg(news(0.3, [])));
+    expect(quiet).toMatchObject({ awayNotice: { count: 0 } });
+  });
+
+  it('says when a catch-up was truncated', () => {
+    const state = run(start(), msg(connected), { type: 'lost', since: T, offline: false }, msg(connected), msg(news(0.1, ['a'], { truncated: true })));
+    expect(state.awayNotice).toMatchObject({ count: 1, truncated: true });
+  });
+
+  it('a hidden tab is an absence; articles meanwhile are reported on return, none means no notice', () => {
+    const hidden = run(start(), msg(connected), { type: 'hidden', now: T + 1 });
+    expect(hidden.away).toMatchObject({ needsCatchUp: false });
+    expect(sessionReducer(hidden, { type: 'visible', now: T + 2 }).awayNotice).toBeNull();
+    const withNews = sessionReducer(hidden, msg(news(0.2, ['x', 'y'])));
+    expect(withNews.awayNotice).toBeNull();
+    expect(sessionReducer(withNews, { type: 'visible', now: T + 5 }).awayNotice).toMatchObject({ count: 2 });
+  });
+
+  it('hidden and disconnected: the notice waits for both the catch-up and the return', () => {
+    const s = run(start(), msg(connected), { type: 'hidden', now: T }, { type: 'lost', since: T + 5, offline: false }, { type: 'opened' }, msg(news(0.4, ['z'])));
+    expect(s.awayNotice).toBeNull();
+    expect(sessionReducer(s, { type: 'visible', now: T + 10 }).awayNotice).toMatchObject({ count: 1, since: T });
+  });
+
+  it('a too-old cursor: the snapshot counts as the catch-up, and "live since" starts over', () => {
+    const s = run(start(), msg(connected), msg(news(0.1, ['a'])), { type: 'lost', since: T, offline: false }, { type: 'too-old-catch-up', articles: [received('a', 0), received('n', 1)], now: T + 9 });
+    expect(s).toMatchObject({ liveSince: null, away: null, awayNotice: { count: 1, tooOld: true } });
+    expect(s.arrivals.articles.map((a) => a.id)).toEqual(['n']);
+  });
+
+  it('ignores everything but visibility and snapshots once the session ended', () => {
+    const stopped = run(start(), msg(connected), { type: 'stop' });
+    expect(stopped.phase).toBe('stopped');
+    for (const action of [msg(news(0.5, ['late'])), { type: 'lost', since: T, offline: true }, { type: 'opened' }, { type: 'complete' }] as SessionAction[]) {
+      expect(sessionReducer(stopped, action)).toBe(stopped);
+    }
+    expect(sessionReducer(stopped, { type: 'snapshot', articles: [received('s', 1)] }).articles.map((a) => a.id)).toEqual(['s']);
+    const failed = run(start(), { type: 'failed', message: 'Too many streams right now.', retryAfterSeconds: 30 });
+    expect(failed).toMatchObject({ phase: 'error', message: 'Too many streams right now.', retryAfterSeconds: 30 });
+    expect(run(start(false), msg(connected), { type: 'complete', message: 'ended' })).toMatchObject({ phase: 'complete', progress: 1, message: 'ended' });
+  });
+
+  it('waiting to reconnect shows the reason', () => {
+    const s = run(start(), msg(connected), { type: 'waiting', message: 'The server is busy right now. Reconnecting automatically.' });
+    expect(s).toMatchObject({ phase: 'reconnecting', message: 'The server is busy right now. Reconnecting automatically.' });
+    expect(sessionReducer(s, { type: 'opened' })).toMatchObject({ phase: 'live', message: null });
+  });
+});
