@@ -1,17 +1,22 @@
 import { describeIssues, snapshotQuerySchema, type SnapshotParams } from '@/lib/contract/query';
-import { refusalResponse } from '@/lib/guard/admit-stream';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { queryObject } from '@/lib/http/query';
+import { readSince } from '@/lib/stream/cursor-check';
 import { marketNewsFor } from '@/lib/stream/snapshot';
+import { badCursorResponse, startRefusalResponse } from './refusals';
+import { watched } from './sse-events';
 
-/** GET /api/news — the latest headlines for a symbol as one JSON document (contract §2). */
+/** GET /api/news — the latest headlines, or what arrived after `since`, as one JSON document (contract §2, §6). */
 export async function newsSnapshot(request: Request): Promise<Response> {
   const parsed = parse(request);
   if (!parsed.ok) return parsed.response;
-  const outcome = await marketNewsFor(request, 'news', parsed.params, request.signal);
-  if (!outcome.ok) return refusalResponse(outcome.refusal);
-  const { demo, ...body } = outcome.news;
-  return Response.json(demo ? { ...body, demo } : body, { headers: { ...outcome.headers, 'Cache-Control': 'no-store' } });
+  const since = await readSince(parsed.params.since, parsed.params.symbols);
+  if (!since.ok) return badCursorResponse(since.field, since.message);
+  const outcome = await marketNewsFor(request, 'news', parsed.params, since.after, request.signal);
+  if (!outcome.ok) return startRefusalResponse(outcome.refusal);
+  const { symbols, watchlist, demo, ...rest } = outcome.news;
+  const body = { ...watched({ symbols, watchlist }), ...rest, ...(demo ? { demo } : {}) };
+  return Response.json(body, { headers: { ...outcome.headers, 'Cache-Control': 'no-store' } });
 }
 
 /** HEAD: the same validation and status, no feeds read and nothing counted. */

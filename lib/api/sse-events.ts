@@ -12,14 +12,14 @@ export const SSE_RETRY_MS = 3000;
 export function formatSseEvent(event: StreamEvent, token: string): string {
   if (event.type === 'connected') {
     if (event.resumed) return `retry: ${SSE_RETRY_MS}\n: resumed\n\n`;
-    const message = { status: 'connected', timestamp: event.timestamp, symbol: event.symbol, endsAt: event.endsAt, ...(event.demo ? { demo: true } : {}) };
+    const message = { status: 'connected', timestamp: event.timestamp, ...watched(event), endsAt: event.endsAt, ...(event.demo ? { demo: true } : {}) };
     return `retry: ${SSE_RETRY_MS}\n${frame(event.cursor, progress(token, 0, message))}`;
   }
   if (event.type === 'news') {
     const message = {
       timestamp: event.timestamp,
-      symbol: event.symbol,
-      news: { count: event.articles.length, articles: event.articles },
+      ...watched(event),
+      news: { count: event.articles.length, articles: event.articles, ...(event.truncated ? { truncated: true } : {}) },
       ...(event.warnings.length ? { warnings: event.warnings } : {}),
     };
     return frame(event.cursor, progress(token, event.progress, message));
@@ -30,6 +30,11 @@ export function formatSseEvent(event: StreamEvent, token: string): string {
     result: { content: [{ type: 'text', text }], isError: event.type === 'error' },
     id: token,
   });
+}
+
+/** Contract §6.3: watchlist messages carry `symbols` where single-symbol ones carry `symbol`. */
+export function watched({ symbols, watchlist }: { symbols: string[]; watchlist: boolean }): { symbol: string } | { symbols: string[] } {
+  return watchlist ? { symbols } : { symbol: symbols[0]! };
 }
 
 function progress(token: string, value: number, message: object) {

@@ -1,23 +1,25 @@
 import { describeIssues, streamQuerySchema, type StreamParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
-import { refusalResponse } from '@/lib/guard/admit-stream';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { queryObject } from '@/lib/http/query';
 import { SSE_HEADERS, sseResponse } from '@/lib/http/sse-response';
-import { scopeOf, type StreamCursor } from '@/lib/stream/cursor';
-import { checkCursor } from '@/lib/stream/cursor-check';
+import type { StreamCursor } from '@/lib/stream/cursor';
+import { checkCursor, readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
+import type { StartAfter } from '@/lib/stream/news-stream';
 import { openStreamSession } from '@/lib/stream/session';
+import { badCursorResponse, startRefusalResponse } from './refusals';
 import { formatSseEvent } from './sse-events';
 
-type Prepared = { ok: true; params: StreamParams; resume?: StreamCursor } | { ok: false; response: Response };
+type Prepared = { ok: true; params: StreamParams; resume?: StreamCursor; after?: StartAfter } | { ok: false; response: Response };
 
-/** GET /api/mcp/stream-news — live news as Server-Sent Events of JSON-RPC messages (contract §1). */
+/** GET /api/mcp/stream-news — live news as Server-Sent Events of JSON-RPC messages (contract §1, §6). */
 export async function streamNews(request: Request): Promise<Response> {
   const prepared = await prepare(request);
   if (!prepared.ok) return prepared.response;
-  const started = await openStreamSession({ request, endpoint: 'sse', params: prepared.params, resume: prepared.resume });
-  if (!started.ok) return refusalResponse(started.refusal);
+  const { params, resume, after } = prepared;
+  const started = await openStreamSession({ request, endpoint: 'sse', params, resume, after });
+  if (!started.ok) return startRefusalResponse(started.refusal);
   const { session } = started;
   const response = sseResponse(frames(session.events, session.streamId), {
     heartbeatMs: settings().streamHeartbeatMs,
@@ -37,7 +39,11 @@ export async function streamNewsHead(request: Request): Promise<Response> {
   return new Response(null, { status: 200, headers: SSE_HEADERS });
 }
 
-/** Everything decided before a stream starts: parameters (400), the resumed stream (400), an ended one (204). */
+/**
+ * Everything decided before a stream starts: parameters (400), a resumed stream (400 for an id
+ * that does not verify, 204 for one that has ended) and `since` (400). A resume wins over `since`:
+ * a reconnecting EventSource repeats its URL, which may carry the `since` it was opened with.
+ */
 async function prepare(request: Request): Promise<Prepared> {
   const url = new URL(request.url);
   const parsed = streamQuerySchema(settings().streamMaxDurationMs).safeParse(queryObject(url, ['lastEventId']));
@@ -45,17 +51,18 @@ async function prepare(request: Request): Promise<Prepared> {
     const { message, fields } = describeIssues(parsed.error);
     return { ok: false, response: jsonRpcErrorResponse(400, JsonRpcCode.invalidParams, message, { fields }) };
   }
+  const params = parsed.data;
   const header = request.headers.get('last-event-id');
   const raw = header ?? url.searchParams.get('lastEventId');
-  if (raw === null) return { ok: true, params: parsed.data };
-  const check = await checkCursor(raw, header === null ? 'lastEventId' : 'Last-Event-ID', scopeOf([parsed.data.symbol]));
-  if (!check.ok) {
-    const response = jsonRpcErrorResponse(400, JsonRpcCode.invalidParams, check.message, { fields: { [check.field]: check.message } });
-    return { ok: false, response };
+  if (raw === null) {
+    const since = await readSince(params.since, params.symbols);
+    return since.ok ? { ok: true, params, after: since.after } : { ok: false, response: badCursorResponse(since.field, since.message) };
   }
+  const check = await checkCursor(raw, header === null ? 'lastEventId' : 'Last-Event-ID', params.symbols);
+  if (!check.ok) return { ok: false, response: badCursorResponse(check.field, check.message) };
   // An ended stream answers 204 so EventSource stops reconnecting.
   if (Date.now() >= check.cursor.endsAt) return { ok: false, response: new Response(null, { status: 204 }) };
-  return { ok: true, params: parsed.data, resume: check.cursor };
+  return { ok: true, params, resume: check.cursor };
 }
 
 async function* frames(events: AsyncGenerator<StreamEvent>, token: string): AsyncGenerator<string> {

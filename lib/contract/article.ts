@@ -16,6 +16,10 @@ export const articleSchema = z.object({
   firstSeenAt: z.string().optional().describe('ISO time this server first saw the item; only when publishedAt is absent.'),
   scope: z.enum(['symbol', 'market']).describe('symbol: from a feed for this ticker; market: general market news.'),
   summary: z.string().describe('Plain text, at most 300 characters.'),
+  symbols: z
+    .array(z.string())
+    .describe('The requested symbols this article concerns: its feed\'s symbol, or for market-wide news the requested tickers it names; empty when none.'),
+  form: z.string().optional().describe('SEC filings only: the form type as EDGAR gives it, e.g. 8-K, 10-Q.'),
 });
 
 export type Article = z.output<typeof articleSchema>;

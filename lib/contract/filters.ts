@@ -130,9 +130,13 @@ export function parseForms(raw: string): FormsParse {
   return { ok: true, forms };
 }
 
-/** Whether an SEC filing's form type is one of `forms` (compared as parseForms normalises them). */
+/**
+ * Whether an SEC filing's form type is one of `forms` (compared as parseForms normalises them).
+ * Spaces inside a form type are ignored, so `SC13G/A` selects EDGAR's "SC 13G/A" (the contract's
+ * form syntax has no spaces).
+ */
 export function matchesForms(forms: readonly string[], form: string | undefined): boolean {
-  return form === undefined || forms.includes(form.trim().toUpperCase());
+  return form === undefined || forms.includes(form.replace(/\s+/g, '').toUpperCase());
 }
 
 /*

@@ -1,3 +1,4 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { Article, FeedWarning } from '@/lib/contract/article';
 
 /** Headlines listed in a result's text; structuredContent always carries every article. */
@@ -34,4 +35,19 @@ export function articleCount(n: number, symbol: string, adjective = ''): string 
   return `${n === 0 ? 'No' : n} ${what}`;
 }
 
+/** How a message names what was watched: "TSLA", "TSLA, AAPL", or "watchlist (12 symbols)". */
+export function watchLabel(symbols: readonly string[]): string {
+  return symbols.length <= 3 ? symbols.join(', ') : `watchlist (${symbols.length} symbols)`;
+}
+
+/** `symbol` for one, `symbols` for a watchlist, as the call asked. */
+export function watchedFields(symbols: string[], watchlist: boolean): { symbol: string } | { symbols: string[] } {
+  return watchlist ? { symbols } : { symbol: symbols[0]! };
+}
+
 export const DEMO_NOTE = 'Note: this server runs on its built-in demo feed; these are not real news.';
+
+/** A tool result the model can read and act on (tool failures are reported in band, not as protocol errors). */
+export function toolError(message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: `Error: ${message}` }] };
+}

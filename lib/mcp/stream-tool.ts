@@ -1,14 +1,12 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import type { Article, FeedWarning } from '@/lib/contract/article';
 import { log } from '@/lib/observability/logger';
+import { readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
-import { scopeOf } from '@/lib/stream/cursor';
-import { checkCursor } from '@/lib/stream/cursor-check';
-import type { StartAfter } from '@/lib/stream/news-stream';
 import { openStreamSession } from '@/lib/stream/session';
 import { registerCall } from './call-registry';
-import { articleCount, DEMO_NOTE, headlineList, shortTime, warningLine } from './result-text';
-import type { StreamToolArgs, StreamToolOutput } from './tool-schemas';
+import { articleCount, DEMO_NOTE, headlineList, shortTime, toolError, warningLine, watchedFields, watchLabel } from './result-text';
+import { selectionOf, type StreamToolArgs, type StreamToolOutput } from './tool-schemas';
 
 type ProgressToken = string | number;
 
@@ -18,21 +16,23 @@ type ProgressToken = string | number;
  * delivered. The session owns admission, counts and logs; this adapter only speaks MCP.
  */
 export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, request: Request | undefined): Promise<CallToolResult> {
-  const { since, ...params } = args;
-  const after = await startAfter(since, params.symbol);
-  if (!after.ok) return { isError: true, content: [{ type: 'text', text: `Error: ${after.message}` }] };
+  const params = { ...selectionOf(args), interval: args.interval, duration: args.duration, limit: args.limit };
+  const since = await readSince(params.since, params.symbols, { allowTime: true });
+  if (!since.ok) return toolError(since.message);
+  const label = watchLabel(params.symbols);
   // The SDK aborts ctx.mcpReq.signal on cancellation; the HTTP request's own signal (watched by the
   // session) stops the work even where the SDK does not relay a dropped connection.
-  const started = await openStreamSession({ request, endpoint: 'mcp', params, after: after.value, signals: [ctx.mcpReq.signal] });
-  if (!started.ok) return { isError: true, content: [{ type: 'text', text: `Error: ${started.refusal.message}` }] };
+  const started = await openStreamSession({ request, endpoint: 'mcp', params, after: since.after, signals: [ctx.mcpReq.signal] });
+  if (!started.ok) return toolError(started.refusal.message);
   const { session } = started;
   const unregister = request ? registerCall(request, ctx.mcpReq.id, session.controller) : () => {};
-  const progress = new ProgressReporter(ctx, progressTokenOf(ctx), session.controller);
+  const progress = new ProgressReporter(ctx, progressTokenOf(ctx), session.controller, { label, fields: watchedFields(params.symbols, params.watchlist) });
   const startedAt = new Date().toISOString();
   const delivered: Article[] = [];
   let warnings: FeedWarning[] = [];
-  let cursor = since ?? '';
+  let cursor = params.since ?? '';
   let demo = false;
+  let truncated = false;
   let failure: string | undefined;
   try {
     for await (const event of session.events) {
@@ -41,8 +41,9 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
       else if (event.type === 'news') {
         delivered.push(...event.articles);
         warnings = event.warnings;
+        truncated ||= event.truncated === true;
       } else if (event.type === 'error') failure = event.message;
-      await progress.report(event, params.symbol, new Date(session.endsAt).toISOString());
+      await progress.report(event, new Date(session.endsAt).toISOString());
     }
   } catch (error) {
     failure ??= error instanceof Error ? error.message : 'unexpected failure';
@@ -50,33 +51,35 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
     unregister();
   }
   const cancelled = session.endReason() === 'client-gone';
-  if (cancelled) log.debug('mcp.stream.cancelled', { streamId: session.streamId, symbol: params.symbol });
+  if (cancelled) log.debug('mcp.stream.cancelled', { streamId: session.streamId, symbol: label });
   if (failure) {
     return {
       isError: true,
       content: [
         {
           type: 'text',
-          text: `Error: ${failure}. ${articleCount(delivered.length, params.symbol)} were delivered before it; call again with since="${cursor}" to continue without repeats.`,
+          text: `Error: ${failure}. ${articleCount(delivered.length, label)} were delivered before it; call again with since="${cursor}" to continue without repeats.`,
         },
       ],
     };
   }
-  const output: StreamToolOutput = { symbol: params.symbol, startedAt, endedAt: new Date().toISOString(), articles: delivered, cursor, demo, warnings };
-  return { content: [{ type: 'text', text: resultText(output, cancelled) }], structuredContent: output };
+  const output: StreamToolOutput = {
+    ...watchedFields(params.symbols, params.watchlist),
+    startedAt,
+    endedAt: new Date().toISOString(),
+    articles: delivered,
+    cursor,
+    demo,
+    warnings,
+    ...(truncated ? { truncated } : {}),
+  };
+  return { content: [{ type: 'text', text: resultText(output, label, cancelled) }], structuredContent: output };
 }
 
-/** `since` as the stream takes it: an ISO time, or a verified cursor of this symbol's streams. */
-async function startAfter(since: string | undefined, symbol: string): Promise<{ ok: true; value?: StartAfter } | { ok: false; message: string }> {
-  if (since === undefined) return { ok: true };
-  if (!since.startsWith('v3.')) return { ok: true, value: { time: Date.parse(since) } };
-  const check = await checkCursor(since, 'since', scopeOf([symbol]));
-  return check.ok ? { ok: true, value: { cursor: check.cursor } } : { ok: false, message: check.message };
-}
-
-function resultText(output: StreamToolOutput, cancelled: boolean): string {
+function resultText(output: StreamToolOutput, label: string, cancelled: boolean): string {
   const span = `from ${shortTime(output.startedAt)} to ${shortTime(output.endedAt)}`;
-  const lines = [`${cancelled ? 'Stream cancelled. ' : ''}${articleCount(output.articles.length, output.symbol)} ${span}.`];
+  const lines = [`${cancelled ? 'Stream cancelled. ' : ''}${articleCount(output.articles.length, label)} ${span}.`];
+  if (output.truncated) lines.push('The catch-up after `since` left older articles out (at most 50).');
   if (output.articles.length) lines.push(headlineList(output.articles));
   const warning = warningLine(output.warnings);
   if (warning) lines.push(warning);
@@ -101,11 +104,12 @@ class ProgressReporter {
     private readonly ctx: ServerContext,
     private readonly token: ProgressToken | undefined,
     private readonly controller: AbortController,
+    private readonly watched: Watched,
   ) {}
 
-  async report(event: StreamEvent, symbol: string, endsAt: string): Promise<void> {
+  async report(event: StreamEvent, endsAt: string): Promise<void> {
     if (this.token === undefined || this.controller.signal.aborted) return;
-    const { message, meta } = describe(event, symbol, endsAt);
+    const { message, meta } = describe(event, this.watched, endsAt);
     try {
       await this.ctx.mcpReq.notify({
         method: 'notifications/progress',
@@ -117,23 +121,30 @@ class ProgressReporter {
   }
 }
 
-function describe(event: StreamEvent, symbol: string, endsAt: string): { message: string; meta: Record<string, unknown> } {
+/** What the stream watches: a short label for messages, and `symbol`/`symbols` for `_meta`. */
+interface Watched {
+  label: string;
+  fields: Record<string, unknown>;
+}
+
+function describe(event: StreamEvent, { label, fields }: Watched, endsAt: string): { message: string; meta: Record<string, unknown> } {
   switch (event.type) {
     case 'connected':
       return {
-        message: `Connected: streaming ${symbol} news until ${shortTime(endsAt)}${event.demo ? ' (demo feed)' : ''}`,
-        meta: { status: 'connected', symbol, endsAt, demo: event.demo },
+        message: `Connected: streaming ${label} news until ${shortTime(endsAt)}${event.demo ? ' (demo feed)' : ''}`,
+        meta: { status: 'connected', ...fields, endsAt, demo: event.demo },
       };
     case 'news': {
       const warning = warningLine(event.warnings);
+      const articles = { articles: event.articles, ...(event.truncated ? { truncated: true } : {}) };
       return {
-        message: `${articleCount(event.articles.length, symbol, 'new ')}${warning ? ` (${warning})` : ''}`,
-        meta: { symbol, articles: event.articles, ...(event.warnings.length ? { warnings: event.warnings } : {}) },
+        message: `${articleCount(event.articles.length, label, 'new ')}${warning ? ` (${warning})` : ''}`,
+        meta: { ...fields, ...articles, ...(event.warnings.length ? { warnings: event.warnings } : {}) },
       };
     }
     case 'complete':
-      return { message: `Stream complete: ${articleCount(event.delivered, symbol)} delivered`, meta: { status: 'complete', symbol } };
+      return { message: `Stream complete: ${articleCount(event.delivered, label)} delivered`, meta: { status: 'complete', ...fields } };
     case 'error':
-      return { message: `Stream failed: ${event.message}`, meta: { status: 'error', symbol } };
+      return { message: `Stream failed: ${event.message}`, meta: { status: 'error', ...fields } };
   }
 }

@@ -1,4 +1,4 @@
-import type { Article } from '@/lib/contract/article';
+import type { FeedArticle } from './types';
 
 /**
  * Offline demo news: a deterministic function of the wall clock, so every instance (and every
@@ -46,7 +46,7 @@ function pick<T>(list: T[], n: number): T {
 }
 
 /** Items are numbered by the time slot they were "published" in. */
-function item(kind: 'symbol' | 'market', symbol: string, slot: number, period: number): Article {
+function item(kind: 'symbol' | 'market', symbol: string, slot: number, period: number): FeedArticle {
   const publishedAt = new Date(slot * period).toISOString();
   const template = kind === 'symbol' ? pick(symbolHeadlines, slot * 7) : pick(marketHeadlines, slot * 5);
   const headline = template.replace('{s}', symbol).replace('{n}', figure(slot));
@@ -63,7 +63,7 @@ function item(kind: 'symbol' | 'market', symbol: string, slot: number, period: n
 }
 
 /** The demo feed's current contents: the latest WINDOW items, newest first. */
-export function demoArticles(feedUrl: string, now = Date.now()): Article[] {
+export function demoArticles(feedUrl: string, now = Date.now()): FeedArticle[] {
   const market = feedUrl === 'demo:market';
   const symbol = feedUrl.slice('demo:'.length);
   const period = market ? MARKET_PERIOD_MS : SYMBOL_PERIOD_MS;

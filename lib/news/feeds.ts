@@ -7,6 +7,10 @@ export interface FeedSpec {
   url: string;
   source: string;
   scope: 'symbol' | 'market';
+  /** The symbol a per-symbol feed is about. */
+  symbol?: string;
+  /** SEC filings: entries carry a form type. */
+  filings?: boolean;
 }
 
 interface FeedTemplate {
@@ -92,17 +96,33 @@ export function isDemoMode(): boolean {
 export function feedsForSymbol(symbol: string, config: FeedConfig = feedConfig()): FeedSpec[] {
   if (config.mode === 'demo') {
     return [
-      { key: `demo:symbol:${symbol}`, url: `demo:${symbol}`, source: 'Market Pulse Demo', scope: 'symbol' },
+      { key: `demo:symbol:${symbol}`, url: `demo:${symbol}`, source: 'Market Pulse Demo', scope: 'symbol', symbol },
       { key: 'demo:market', url: 'demo:market', source: 'Market Pulse Demo', scope: 'market' },
     ];
   }
   return config.templates
     .filter((t) => !t.url.includes('{symbol}') || !t.appliesTo || t.appliesTo(symbol))
-    .map((t) => {
-      const perSymbol = t.url.includes('{symbol}');
+    .map((t): FeedSpec => {
       const url = t.url.replace(/\{symbol\}/g, encodeURIComponent(symbol));
-      return { key: url, url, source: t.source ?? sourceName(t.url), scope: perSymbol ? 'symbol' : 'market' } as const;
+      const source = t.source ?? sourceName(t.url);
+      const filings = /(^|\.)sec\.gov$/.test(new URL(url).hostname.toLowerCase());
+      const base = { key: url, url, source, ...(filings ? { filings } : {}) };
+      return t.url.includes('{symbol}') ? { ...base, scope: 'symbol', symbol } : { ...base, scope: 'market' };
     });
+}
+
+/**
+ * The feeds of a watchlist: each symbol's own feeds, then the market-wide ones once. Ordered by
+ * symbol, whatever order they were asked in, so every instance lists a watchlist's feeds alike
+ * (cursors name feeds by position).
+ */
+export function feedsForSymbols(symbols: readonly string[], config: FeedConfig = feedConfig()): FeedSpec[] {
+  const byKey = new Map<string, FeedSpec>();
+  const all = [...symbols].sort().flatMap((symbol) => feedsForSymbol(symbol, config));
+  for (const spec of [...all.filter((f) => f.scope === 'symbol'), ...all.filter((f) => f.scope === 'market')]) {
+    if (!byKey.has(spec.key)) byKey.set(spec.key, spec);
+  }
+  return [...byKey.values()];
 }
 
 /** Query parameters whose values are credentials in common feed APIs. */

@@ -3,10 +3,10 @@ import { demoArticles } from './demo-source';
 import type { FeedSpec } from './feeds';
 import { fetchFeed, type Validators } from './fetch/fetch-feed';
 import { parseFeed } from './parse/parse-feed';
-import type { Article } from './types';
+import type { FeedArticle } from './types';
 
 export type LoadOutcome =
-  | { kind: 'articles'; articles: Article[]; validators: Validators }
+  | { kind: 'articles'; articles: FeedArticle[]; validators: Validators }
   | { kind: 'unchanged'; validators: Validators }
   | { kind: 'error'; errorKind: string; message: string; retryAfterMs?: number };
 
@@ -25,7 +25,7 @@ export async function loadFeed(spec: FeedSpec, validators: Validators, signal: A
   if (fetched.kind === 'error') {
     return { kind: 'error', errorKind: fetched.errorKind, message: fetched.message, retryAfterMs: fetched.retryAfterMs };
   }
-  const parsed = await parseFeed(fetched.text, { source: spec.source, scope: spec.scope });
+  const parsed = await parseFeed(fetched.text, { source: spec.source, scope: spec.scope, filings: spec.filings });
   if (!parsed.ok) return { kind: 'error', errorKind: 'parse', message: parsed.error };
   return { kind: 'articles', articles: parsed.articles, validators: fetched.validators };
 }

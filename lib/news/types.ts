@@ -1,14 +1,19 @@
 import type { Article, FeedWarning } from '@/lib/contract/article';
 
-export type { Article, FeedWarning } from '@/lib/contract/article';
+export type { FeedWarning } from '@/lib/contract/article';
 
-/** An article plus the ordering key the hub assigned when it first saw it. */
+/** An article as a feed gives it; which watched symbols it concerns is decided per request. */
+export type FeedArticle = Omit<Article, 'symbols'>;
+
+/** An article plus the ordering keys the hub assigned when it first saw it. */
 export interface SequencedArticle {
-  article: Article;
+  article: FeedArticle;
   /** Increases with every article the hub sees for the first time; streams resume from it. */
   seq: number;
   /** Sort key: publishedAt, else firstSeenAt, in ms. */
   sortTime: number;
+  /** When the deployment first saw it (ms): what "arrived after a cursor" is measured by. */
+  firstSeen: number;
   /**
    * Deployment-wide numbers of this story's copies (one per feed carrying it), present when the
    * feed is shared through Redis: the same on every instance, so a cursor can carry them.
@@ -23,15 +28,20 @@ export interface SharedCopy {
   n: number;
 }
 
-/** Everything the hub knows right now for one symbol. */
+/** A merged story of a snapshot, tagged with the requested symbols it concerns. */
+export interface SnapshotArticle extends Omit<SequencedArticle, 'article'> {
+  article: Article;
+}
+
+/** Everything the hub knows right now for a set of symbols. */
 export interface NewsSnapshot {
-  symbol: string;
+  symbols: string[];
   /** Newest first, duplicates across feeds merged. */
-  articles: SequencedArticle[];
+  articles: SnapshotArticle[];
   warnings: FeedWarning[];
-  /** When the newest completed fetch among the symbol's feeds finished. */
+  /** When the newest completed fetch among the feeds finished. */
   fetchedAt: string;
-  /** True when every feed of the symbol has completed at least one attempt. */
+  /** True when every feed has completed at least one attempt. */
   complete: boolean;
   demo: boolean;
 }

@@ -22,6 +22,7 @@ interface Floor {
 }
 
 export interface Batch {
+  /** Every article not delivered yet that passes the filters, newest first. */
   articles: Article[];
   warnings: FeedWarning[];
   /** The process-wide sequence number everything in this view is at or below. */
@@ -29,17 +30,28 @@ export interface Batch {
   marks: ReturnType<NewsSubscription['marks']>;
 }
 
-/** The articles of the subscription's current view not delivered yet, newest first, at most `limit`. */
-export function takeNew(subscription: NewsSubscription, delivered: Delivered, limit: number): Batch {
+/** The articles of the subscription's current view not delivered yet and passing `passes`, newest first. */
+export function takeNew(subscription: NewsSubscription, delivered: Delivered, passes: (article: Article) => boolean): Batch {
   // Read the cursor in the same synchronous step as the snapshot so nothing slips between them.
   const snapshot = subscription.snapshot();
   const cursor = subscription.cursor();
   const marks = subscription.marks();
-  const fresh = snapshot.articles.filter((a) => isNew(a, delivered));
-  return { articles: fresh.slice(0, limit).map((a) => a.article), warnings: snapshot.warnings, cursor, marks };
+  const articles = snapshot.articles.filter((a) => isNew(a, delivered) && passes(a.article)).map((a) => a.article);
+  return { articles, warnings: snapshot.warnings, cursor, marks };
 }
 
-function isNew(item: SequencedArticle, delivered: Delivered): boolean {
+/** Most articles a catch-up (`since`) carries, contract §6.2. */
+export const CATCH_UP_MAX = 50;
+
+/**
+ * A catch-up after `since`: the most recent CATCH_UP_MAX of what was missed, oldest first (by
+ * publication) so a client can append them in order; `truncated` when older ones were left out.
+ */
+export function catchUp(newestFirst: readonly Article[]): { articles: Article[]; truncated: boolean } {
+  return { articles: newestFirst.slice(0, CATCH_UP_MAX).reverse(), truncated: newestFirst.length > CATCH_UP_MAX };
+}
+
+function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'copies'>, delivered: Delivered): boolean {
   const { floor } = delivered;
   // A copy numbered at or below what the cursor says was delivered: sent before, wherever.
   const comparable = floor ? (item.copies ?? []).filter((c) => c.epoch === floor.epoch && floor.byFeed.has(c.feed)) : [];

@@ -15,21 +15,27 @@ interface EventBase {
   progress: number;
 }
 
-export interface ConnectedEvent extends EventBase {
+/** The symbols a stream watches, and whether they were asked for as a watchlist (`symbols=`). */
+interface Watched {
+  symbols: string[];
+  watchlist: boolean;
+}
+
+export interface ConnectedEvent extends EventBase, Watched {
   type: 'connected';
   streamId: string;
-  symbol: string;
   endsAt: string;
   /** True when this is a continuation of an earlier stream (resume). */
   resumed: boolean;
   demo: boolean;
 }
 
-export interface NewsEvent extends EventBase {
+export interface NewsEvent extends EventBase, Watched {
   type: 'news';
-  symbol: string;
   articles: Article[];
   warnings: FeedWarning[];
+  /** A `since` catch-up that left older missed articles out (contract §6.2). */
+  truncated?: boolean;
 }
 
 export interface CompleteEvent extends EventBase {

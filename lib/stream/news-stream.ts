@@ -1,10 +1,12 @@
+import type { Article } from '@/lib/contract/article';
 import type { StreamParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
 import { newStreamId, processEpoch, type CursorCodec, type StreamCursor } from './cursor';
-import { deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
+import { catchUp, deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
 import type { StreamEvent } from './events';
 import { newsHub } from './hub';
 import { nextTick, progressAt, sleepUntil } from './schedule';
+import { passesFilters } from './selection';
 
 /** Who the stream is and when it runs: known before any event, so the session can account for it. */
 export interface StreamPlan {
@@ -34,22 +36,26 @@ export interface StreamOptions {
 }
 
 /**
- * The live news stream for one symbol as typed events: `connected` at once, `news` as soon as the
- * first fetch completes and then every `interval`, `complete` at `duration` (on time).
- * Stops, releasing its feed subscriptions, as soon as `signal` aborts.
+ * The live news stream for a symbol or a watchlist as typed events: `connected` at once, `news` as
+ * soon as the first fetch completes and then every `interval`, `complete` at `duration` (on time).
+ * The first news event carries the latest `limit` articles, or after `since` what was missed;
+ * later ones only new articles; every one only articles passing the filters. Stops, releasing its
+ * feed subscriptions, as soon as `signal` aborts.
  */
 export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, options: StreamOptions): AsyncGenerator<StreamEvent> {
   const { signal, codec, scope, after } = options;
   const { streamId, startedAt, endsAt, resume } = plan;
+  const watched = { symbols: params.symbols, watchlist: params.watchlist };
   const epoch = processEpoch();
+  const passes = passesFilters(params);
   let lastProgress = resume ? progressAt(resume.at, startedAt, endsAt) : 0;
   let lastSeq = resume && resume.epoch === epoch ? resume.seq : 0;
   let total = 0;
 
-  const subscription = newsHub().subscribe(params.symbol, params.interval);
+  const subscription = newsHub().subscribe(params.symbols, params.interval);
   const feedKeys = subscription.feedKeys();
   const from = resume ?? (after && 'cursor' in after ? after.cursor : undefined);
-  let delivered: Delivered = from ? deliveredFrom(from, feedKeys) : after && 'time' in after ? { time: after.time } : {};
+  let delivered = startingPoint(from, after, feedKeys);
   let lastShared = frontier(delivered, feedKeys, []);
 
   const cursorAt = (at: number) => codec.encode({ streamId, startedAt, endsAt, at, epoch, seq: lastSeq, scope, shared: lastShared });
@@ -63,7 +69,7 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
     yield {
       type: 'connected',
       streamId,
-      symbol: params.symbol,
+      ...watched,
       endsAt: new Date(endsAt).toISOString(),
       resumed: Boolean(resume),
       demo: subscription.snapshot().demo,
@@ -73,21 +79,22 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
     };
 
     await subscription.ready(signal, Math.max(0, Math.min(settings().newsFetchTimeoutMs + 1000, endsAt - Date.now() - 1)));
-    // Nothing delivered yet (a new stream, or a resume from the `connected` event): latest `limit`.
-    let first = nothingDelivered(delivered);
+    let first: FirstBatch | undefined = after ? 'catch-up' : nothingDelivered(delivered) ? 'latest' : undefined;
     while (!signal.aborted && Date.now() < endsAt) {
-      const batch = takeNew(subscription, delivered, first ? params.limit : Infinity);
-      first = false;
+      const batch = takeNew(subscription, delivered, passes);
+      const { articles, truncated } = pick(batch.articles, first, params.limit);
+      first = undefined;
       delivered = { local: batch.cursor, floor: delivered.floor };
       lastSeq = batch.cursor;
       lastShared = frontier(delivered, feedKeys, batch.marks);
-      total += batch.articles.length;
+      total += articles.length;
       const at = Date.now();
       yield {
         type: 'news',
-        symbol: params.symbol,
-        articles: batch.articles,
+        ...watched,
+        articles,
         warnings: batch.warnings,
+        ...(truncated ? { truncated } : {}),
         cursor: cursorAt(at),
         timestamp: new Date(at).toISOString(),
         progress: nextProgress(at),
@@ -105,4 +112,22 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
   } finally {
     subscription.close();
   }
+}
+
+/**
+ * What counts as delivered already. A `since` cursor taken before its stream delivered anything
+ * (its `connected` event) says so by its time alone: what arrived after that time was missed.
+ */
+function startingPoint(from: StreamCursor | undefined, after: StartAfter | undefined, feedKeys: string[]): Delivered {
+  if (!from) return after && 'time' in after ? { time: after.time } : {};
+  const delivered = deliveredFrom(from, feedKeys);
+  return after && nothingDelivered(delivered) ? { time: from.at } : delivered;
+}
+
+/** How the first news event chooses: the latest `limit`, or (after `since`) what was missed. */
+type FirstBatch = 'latest' | 'catch-up';
+
+function pick(newestFirst: Article[], first: FirstBatch | undefined, limit: number): { articles: Article[]; truncated?: boolean } {
+  if (first === 'catch-up') return catchUp(newestFirst);
+  return { articles: first === 'latest' ? newestFirst.slice(0, limit) : newestFirst };
 }

@@ -6,12 +6,14 @@ import { requestIdOf } from '@/lib/observability/request-id';
 import { observeStream } from '@/lib/observability/stream-observer';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { claimSymbols } from './capacity';
+import { historyCovers, tooOldMessage } from './coverage';
 import { scopeOf, type StreamCursor } from './cursor';
 import { cursorCodec } from './cursor-keys';
 import type { StreamEvent } from './events';
 import { planStream, streamMarketNews, type StartAfter } from './news-stream';
 
-export type { Refusal };
+/** Why a stream did not start: a limit or the server's capacity (429, 503), or a `since` the history no longer covers (400). */
+export type StartRefusal = Refusal | { ok: false; status: 400; message: string; field: string; reason: 'since-too-old' };
 
 export interface SessionInput {
   /** The HTTP request the stream answers: who is asking (limits), request id, and its abort signal. */
@@ -49,15 +51,20 @@ const connections = processSingleton('stream-connections', () => new Map<string,
  * abort wiring, the open-stream count, logs, metrics and span, and on the way out the concurrency
  * slot released, the count decremented and the end logged — exactly once, however it ends.
  */
-export async function openStreamSession(input: SessionInput): Promise<{ ok: true; session: StreamSession } | { ok: false; refusal: Refusal }> {
+export async function openStreamSession(input: SessionInput): Promise<{ ok: true; session: StreamSession } | { ok: false; refusal: StartRefusal }> {
   const { request, endpoint, params, resume } = input;
   const plan = planStream(params.duration, resume);
   const connectionKey = request ? `${clientOf(request)}|${plan.streamId}` : undefined;
   // A reconnect means the client has given up on its earlier connection to this stream, even if
   // this server has not noticed yet: end it first, so the reconnect never holds a second slot.
   if (resume && connectionKey) await connections.get(connectionKey)?.close();
-  const claimed = claimSymbols(request, endpoint, [params.symbol]);
+  const claimed = claimSymbols(request, endpoint, params.symbols);
   if (!claimed.ok) return claimed;
+  const since = input.after && ('cursor' in input.after ? input.after.cursor.at : input.after.time);
+  if (since !== undefined && !(await historyCovers(params.symbols, since, request?.signal ?? new AbortController().signal))) {
+    claimed.release();
+    return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
+  }
   const admission = request ? await admitStream(request, endpoint, { streamId: plan.streamId, endsAt: plan.endsAt, resumed: Boolean(resume) }) : undefined;
   if (admission && !admission.ok) {
     claimed.release();
@@ -77,7 +84,7 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
     endpoint,
     streamId: plan.streamId,
     requestId: request ? requestIdOf(request) : 'unknown',
-    symbol: params.symbol,
+    symbol: params.symbols.join(','),
     resumed: Boolean(resume ?? input.after),
     interval: params.interval,
     duration: params.duration,
@@ -104,7 +111,7 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   };
   if (connectionKey) connections.set(connectionKey, entry);
 
-  const options = { signal: controller.signal, codec, scope: scopeOf([params.symbol]), after: input.after };
+  const options = { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after };
   async function* events(): AsyncGenerator<StreamEvent> {
     let failed = false;
     try {

@@ -2,49 +2,88 @@ import type { Article, FeedWarning } from '@/lib/contract/article';
 import type { SnapshotParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
 import { admitSnapshot } from '@/lib/guard/admit-snapshot';
-import type { Refusal } from '@/lib/guard/admit-stream';
 import { claimSymbols } from './capacity';
+import { historyCovers, tooOldMessage } from './coverage';
+import { newStreamId, processEpoch, scopeOf } from './cursor';
+import { cursorCodec } from './cursor-keys';
+import { catchUp, deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
 import { newsHub } from './hub';
+import type { StartAfter } from './news-stream';
+import { passesFilters } from './selection';
+import type { StartRefusal } from './session';
 
 export interface MarketNews {
-  symbol: string;
+  symbols: string[];
+  watchlist: boolean;
   fetchedAt: string;
   articles: Article[];
   warnings: FeedWarning[];
   demo: boolean;
+  /** A `since` answer that left older missed articles out. */
+  truncated?: boolean;
+  /** Pass as `since` to continue after this snapshot. */
+  cursor: string;
 }
 
-export type SnapshotOutcome = { ok: true; news: MarketNews; headers: Record<string, string> } | { ok: false; refusal: Refusal };
+export type SnapshotOutcome = { ok: true; news: MarketNews; headers: Record<string, string> } | { ok: false; refusal: StartRefusal };
 
 /**
- * The latest headlines for a symbol, for `/api/news` and get_market_news: a place for the symbol
- * (503 when the server is at capacity), then the client's snapshot limit (429), then at most one
- * fetch timeout of waiting for feeds not fetched yet.
+ * The latest headlines, or what arrived after `since`, for `/api/news` and get_market_news: a
+ * place for the symbols (503 when the server is at capacity), a `since` the history still covers
+ * (400), the client's snapshot limit (429), then at most one fetch timeout of waiting for feeds.
  */
-export async function marketNewsFor(request: Request | undefined, endpoint: 'news' | 'mcp', params: SnapshotParams, signal: AbortSignal): Promise<SnapshotOutcome> {
-  const claimed = claimSymbols(request, endpoint, [params.symbol]);
+export async function marketNewsFor(
+  request: Request | undefined,
+  endpoint: 'news' | 'mcp',
+  params: SnapshotParams,
+  after: StartAfter | undefined,
+  signal: AbortSignal,
+): Promise<SnapshotOutcome> {
+  const claimed = claimSymbols(request, endpoint, params.symbols);
   if (!claimed.ok) return claimed;
   try {
+    const since = after && ('cursor' in after ? after.cursor.at : after.time);
+    if (since !== undefined && !(await historyCovers(params.symbols, since, signal))) {
+      return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
+    }
     const admission = request ? await admitSnapshot(request, endpoint) : { ok: true as const, headers: {} };
     if (!admission.ok) return { ok: false, refusal: admission };
-    return { ok: true, news: await getMarketNews(params, signal), headers: admission.headers };
+    return { ok: true, news: await getMarketNews(params, after, signal), headers: admission.headers };
   } finally {
     claimed.release();
   }
 }
 
-/** Latest headlines for a symbol, waiting at most one fetch timeout for feeds not fetched yet. */
-export async function getMarketNews(params: SnapshotParams, signal: AbortSignal = new AbortController().signal): Promise<MarketNews> {
-  const subscription = newsHub().subscribe(params.symbol, settings().newsMinPollMs);
+async function getMarketNews(params: SnapshotParams, after: StartAfter | undefined, signal: AbortSignal): Promise<MarketNews> {
+  const subscription = newsHub().subscribe(params.symbols, settings().newsMinPollMs);
   try {
     await subscription.ready(signal, settings().newsFetchTimeoutMs + 1000);
+    const feedKeys = subscription.feedKeys();
+    let delivered: Delivered = after && 'cursor' in after ? deliveredFrom(after.cursor, feedKeys) : after ? { time: after.time } : {};
+    if (after && 'cursor' in after && nothingDelivered(delivered)) delivered = { time: after.cursor.at };
+    const batch = takeNew(subscription, delivered, passesFilters(params));
+    const picked = after ? catchUp(batch.articles) : { articles: batch.articles.slice(0, params.limit), truncated: false };
     const snapshot = subscription.snapshot();
+    const now = Date.now();
+    const cursor = (await cursorCodec()).encode({
+      streamId: newStreamId(),
+      startedAt: now,
+      endsAt: now + 1,
+      at: now,
+      epoch: processEpoch(),
+      seq: batch.cursor,
+      scope: scopeOf(params.symbols),
+      shared: frontier(delivered, feedKeys, batch.marks),
+    });
     return {
-      symbol: params.symbol,
+      symbols: params.symbols,
+      watchlist: params.watchlist,
       fetchedAt: snapshot.fetchedAt,
-      articles: snapshot.articles.slice(0, params.limit).map((a) => a.article),
-      warnings: snapshot.warnings,
+      articles: picked.articles,
+      warnings: batch.warnings,
       demo: snapshot.demo,
+      ...(picked.truncated ? { truncated: true } : {}),
+      cursor,
     };
   } finally {
     subscription.close();

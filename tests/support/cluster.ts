@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Article } from '@/lib/news/types';
+import type { Article } from '@/lib/contract/article';
 import { startApp, type AppServer } from './app-server';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from './feed-server';
 import { startRedis, type RedisServer } from './redis-server';

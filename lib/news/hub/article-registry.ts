@@ -1,4 +1,4 @@
-import type { Article, SequencedArticle, SharedCopy } from '../types';
+import type { FeedArticle, SequencedArticle, SharedCopy } from '../types';
 
 /**
  * Gives every (feed, article) pair the process has seen a sequence number and a first-seen time.
@@ -30,16 +30,16 @@ export class ArticleRegistry {
    * `shared`, for an article from a shared feed state: its deployment-wide number and first-seen
    * time, which wins over this process's so every instance shows the same time.
    */
-  sequence(feedKey: string, article: Article, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
+  sequence(feedKey: string, article: FeedArticle, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
     const key = `${feedKey}\n${article.id}`;
     const url = article.url.toLowerCase();
     const entry = this.entries.get(key) ?? this.byUrl.get(url) ?? { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now };
     touch(this.entries, key, entry);
     touch(this.byUrl, url, entry);
     const firstSeenAt = shared?.firstSeenAt ?? entry.firstSeenAt;
-    const withTime: Article = article.publishedAt ? article : { ...article, firstSeenAt: new Date(firstSeenAt).toISOString() };
+    const withTime: FeedArticle = article.publishedAt ? article : { ...article, firstSeenAt: new Date(firstSeenAt).toISOString() };
     const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : firstSeenAt;
-    const sequenced: SequencedArticle = { article: withTime, seq: entry.seq, sortTime };
+    const sequenced: SequencedArticle = { article: withTime, seq: entry.seq, sortTime, firstSeen: firstSeenAt };
     if (shared) sequenced.copies = [{ feed: shared.feed, epoch: shared.epoch, n: shared.n }];
     return sequenced;
   }
@@ -53,7 +53,7 @@ function touch(map: Map<string, Entry>, key: string, entry: Entry): void {
 }
 
 /** Keys under which two feeds' copies of one story are recognised as duplicates. */
-export function storyKeys(article: Article): string[] {
+export function storyKeys(article: FeedArticle): string[] {
   const title = article.title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   const keys = [`u:${article.url.toLowerCase()}`];
   // Very short titles ("Markets", "Update") are too generic to identify a story.

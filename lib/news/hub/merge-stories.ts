@@ -1,8 +1,9 @@
 import type { SequencedArticle } from '../types';
 import { storyKeys } from './article-registry';
 
-interface Story {
+export interface Story {
   item: SequencedArticle;
+  /** Keys of every feed carrying a copy. */
   feeds: Set<string>;
   keys: Set<string>;
 }
@@ -13,7 +14,7 @@ interface Story {
  * Equal titles merge only across feeds: within one feed they are distinct items (SEC EDGAR titles
  * every filing by its form, so each Form 4 of a company has the same title).
  */
-export function mergeDuplicates(items: Array<{ feed: string; item: SequencedArticle }>): SequencedArticle[] {
+export function mergeDuplicates(items: Array<{ feed: string; item: SequencedArticle }>): Story[] {
   const byKey = new Map<string, Story>();
   const stories = new Set<Story>();
   for (const { feed, item } of items) {
@@ -30,7 +31,7 @@ export function mergeDuplicates(items: Array<{ feed: string; item: SequencedArti
     // Every key of every absorbed copy now leads to the combined story, never to a superseded one.
     for (const key of story.keys) byKey.set(key, story);
   }
-  return [...stories].map((s) => s.item).sort((a, b) => b.sortTime - a.sortTime || b.seq - a.seq);
+  return [...stories].sort((a, b) => b.item.sortTime - a.item.sortTime || b.item.seq - a.item.seq);
 }
 
 function combine(earlier: Story, later: Story): Story {
@@ -39,7 +40,7 @@ function combine(earlier: Story, later: Story): Story {
   const symbolScoped = a.article.scope === 'symbol' ? a : b.article.scope === 'symbol' ? b : a;
   const copies = a.copies || b.copies ? [...(a.copies ?? []), ...(b.copies ?? [])] : undefined;
   return {
-    item: { ...symbolScoped, seq: Math.min(a.seq, b.seq), ...(copies ? { copies } : {}) },
+    item: { ...symbolScoped, seq: Math.min(a.seq, b.seq), firstSeen: Math.min(a.firstSeen, b.firstSeen), ...(copies ? { copies } : {}) },
     feeds: new Set([...earlier.feeds, ...later.feeds]),
     keys: new Set([...earlier.keys, ...later.keys]),
   };

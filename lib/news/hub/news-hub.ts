@@ -1,4 +1,4 @@
-import { feedsForSymbol, isDemoMode, type FeedSpec } from '../feeds';
+import { feedsForSymbol, feedsForSymbols, isDemoMode, type FeedSpec } from '../feeds';
 import type { NewsHooks } from '../hooks';
 import type { FeedHealth } from '../poll/feed-health';
 import { FeedPoller, type SharedMark } from '../poll/feed-poller';
@@ -7,17 +7,23 @@ import type { NewsSnapshot } from '../types';
 import { ArticleRegistry } from './article-registry';
 import { mergeDuplicates } from './merge-stories';
 import { SymbolTable } from './symbol-table';
+import { tagSymbols } from './tag-symbols';
 
 const IDLE_POLLER_TTL_MS = 15 * 60_000;
 
 export interface NewsSubscription {
-  /** Current merged view of the symbol's feeds (cached until a feed changes). */
+  /** Current merged view of the feeds, tagged with the symbols (cached until a feed changes). */
   snapshot(): NewsSnapshot;
+  /**
+   * Since when nothing from any of the feeds has been lost (poll/history.ts): a `since` cursor
+   * older than this is too old. Meaningful once `ready` has resolved.
+   */
+  coveredSince(): number;
   /** Resolves when every feed has been tried once, when `timeoutMs` passes, or when `signal` aborts. */
   ready(signal: AbortSignal, timeoutMs: number): Promise<void>;
   /** Highest article seq the process has assigned: the cursor after this snapshot. */
   cursor(): number;
-  /** The symbol's feed keys, in a fixed order (the same on every instance). */
+  /** The feed keys, in a fixed order (the same on every instance for the same symbols). */
   feedKeys(): string[];
   /**
    * Per feed (same order), the deployment-wide mark of what the snapshot holds, when that feed's
@@ -63,14 +69,15 @@ export class NewsHub {
     return this.symbols.claim(symbols);
   }
 
-  subscribe(symbol: string, intervalMs: number): NewsSubscription {
+  subscribe(symbols: readonly string[], intervalMs: number): NewsSubscription {
     this.sweepIdle();
-    const unuse = this.symbols.use(symbol);
-    const pollers = feedsForSymbol(symbol).map((spec) => this.poller(spec));
-    const unsubscribes = [...pollers.map((p) => p.subscribe(intervalMs)), unuse];
+    const unuse = symbols.map((symbol) => this.symbols.use(symbol));
+    const pollers = feedsForSymbols(symbols).map((spec) => this.poller(spec));
+    const unsubscribes = [...pollers.map((p) => p.subscribe(intervalMs)), ...unuse];
     let closed = false;
     return {
-      snapshot: () => this.snapshot(symbol, pollers),
+      snapshot: () => this.snapshot(symbols, pollers),
+      coveredSince: () => Math.max(0, ...pollers.map((p) => p.coveredSince)),
       cursor: () => this.registry.cursor,
       feedKeys: () => pollers.map((p) => p.spec.key),
       marks: () => pollers.map((p) => p.mark),
@@ -97,22 +104,25 @@ export class NewsHub {
     return poller;
   }
 
-  private snapshot(symbol: string, pollers: FeedPoller[]): NewsSnapshot {
-    const cached = this.snapshots.get(symbol);
+  private snapshot(symbols: readonly string[], pollers: FeedPoller[]): NewsSnapshot {
+    const key = symbols.join(',');
+    const cached = this.snapshots.get(key);
     if (cached && cached.version === this.version) return cached.snapshot;
-    const articles = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
+    const owners = new Map(pollers.map((p) => [p.spec.key, p.spec.symbol]));
+    const stories = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
+    const articles = stories.map((story) => tagSymbols(story, symbols, (feed) => owners.get(feed)));
     const warnings = pollers.flatMap((p) => (p.warning ? [{ source: p.spec.source, error: p.warning }] : []));
     const lastFetch = Math.max(0, ...pollers.map((p) => p.lastAttemptAt));
     const fetchedAt = new Date(lastFetch || Date.now()).toISOString();
     const snapshot: NewsSnapshot = {
-      symbol,
+      symbols: [...symbols],
       articles,
       warnings,
       fetchedAt,
       complete: pollers.every((p) => p.attempted),
       demo: isDemoMode(),
     };
-    this.snapshots.set(symbol, { version: this.version, snapshot });
+    this.snapshots.set(key, { version: this.version, snapshot });
     return snapshot;
   }
 
@@ -131,7 +141,7 @@ export class NewsHub {
       const poller = this.pollers.get(spec.key);
       if (spec.scope === 'symbol' && poller && poller.subscribers === 0) this.pollers.delete(spec.key);
     }
-    this.snapshots.delete(symbol);
+    this.snapshots.clear();
   }
 }
 

@@ -1,13 +1,15 @@
 import Parser from 'rss-parser';
-import type { Article } from '@/lib/contract/article';
+import type { FeedArticle } from '../types';
 import { canonicalUrl, feedDate, plainText, truncate } from './normalize';
 
 export interface ParseContext {
   source: string;
   scope: 'symbol' | 'market';
+  /** SEC filings: each entry's form type (its Atom category term) becomes the article's `form`. */
+  filings?: boolean;
 }
 
-export type ParseOutcome = { ok: true; articles: Article[]; feedTitle?: string } | { ok: false; error: string };
+export type ParseOutcome = { ok: true; articles: FeedArticle[]; feedTitle?: string } | { ok: false; error: string };
 
 type RawItem = Record<string, unknown>;
 
@@ -18,7 +20,7 @@ type RawItem = Record<string, unknown>;
  */
 const ATOM_DATES: Record<string, string> = { published: 'atom-published', updated: 'atom-updated' };
 
-const ITEM_FIELDS = ['atom-published', 'atom-updated', 'metadata:sponsored', 'metadata:type', 'id'];
+const ITEM_FIELDS = ['atom-published', 'atom-updated', 'metadata:sponsored', 'metadata:type', 'id', 'category'];
 
 /**
  * Entity declarations are how billion-laughs and XXE work; no news feed needs them, so documents
@@ -42,7 +44,7 @@ export async function parseFeed(xml: string, ctx: ParseContext): Promise<ParseOu
 
   const now = Date.now();
   const seen = new Set<string>();
-  const articles: Article[] = [];
+  const articles: FeedArticle[] = [];
   for (const item of feed.items ?? []) {
     const article = toArticle(item, ctx, now);
     if (!article || seen.has(article.id)) continue;
@@ -73,7 +75,7 @@ function parseXml(xml: string): Promise<{ title?: unknown; items?: RawItem[] }> 
   });
 }
 
-function toArticle(item: RawItem, ctx: ParseContext, now: number): Article | null {
+function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle | null {
   if (isSponsored(item)) return null;
   const guid = text(item.guid).trim() || text(item.id).trim();
   // RSS allows a permalink guid in place of <link>.
@@ -98,7 +100,18 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): Article | nul
     ...(publishedAt ? { publishedAt } : {}),
     scope: ctx.scope,
     summary: truncate(plainText(rawSummary ?? '')),
+    ...(ctx.filings ? formOf(item) : {}),
   };
+}
+
+/** EDGAR's Atom gives the form type as `<category term="10-Q" label="form type"/>`. */
+function formOf(item: RawItem): { form?: string } {
+  const categories = Array.isArray(item.category) ? item.category : [item.category];
+  for (const category of categories) {
+    const term = (category as { $?: { term?: unknown } } | undefined)?.$?.term;
+    if (typeof term === 'string' && term.trim()) return { form: term.trim().slice(0, 40) };
+  }
+  return {};
 }
 
 /** CNBC marks paid placements in its siteContentMetadata namespace. */

@@ -6,7 +6,10 @@ import type { SharedFeeds, SharedFeedState } from '../shared/shared-feeds';
 import type { SequencedArticle } from '../types';
 import { feedHealth, reportRound, type FeedHealth } from './feed-health';
 import { afterAttempt, initialRound, type FeedRound } from './feed-round';
+import { retain, type HistoryKeys } from './history';
 import { sharedRound, type RoundHost } from './shared-round';
+
+const historyKeys = (item: SequencedArticle): HistoryKeys => ({ id: item.article.id, sortTime: item.sortTime, firstSeen: item.firstSeen });
 
 /** A feed's deployment-wide high-water mark: every article numbered at or below `n` is in `articles`. */
 export interface SharedMark {
@@ -31,7 +34,10 @@ export interface PollerOptions {
  * deployment's (see shared-round.ts).
  */
 export class FeedPoller implements RoundHost {
+  /** The feed's current window plus the history kept beyond it (history.ts). */
   articles: SequencedArticle[] = [];
+  /** Since when nothing from this feed has been lost (history.ts); 0 until the first fetch. */
+  coveredSince = 0;
   /** The deployment-wide mark of `articles`, when they came from the shared state. */
   mark?: SharedMark;
   idleSince = Date.now();
@@ -195,11 +201,15 @@ export class FeedPoller implements RoundHost {
   }
 
   apply(outcome: LoadOutcome, next: FeedRound, now: number): void {
-    this.round = next;
     if (outcome.kind === 'articles') {
-      this.articles = outcome.articles.map((a) => this.options.registry.sequence(this.spec.key, a, now));
+      const fresh = outcome.articles.map((a) => this.options.registry.sequence(this.spec.key, a, now));
+      const state = { coveredSince: this.coveredSince || undefined, lastFetchAt: this.round.lastSuccessAt };
+      const kept = retain(this.adopted === undefined ? this.articles : [], fresh, state, historyKeys, now);
+      this.articles = kept.items;
+      this.coveredSince = kept.coveredSince;
       this.mark = undefined;
     }
+    this.round = next;
     this.adopted = undefined;
     this.notBefore = 0;
   }
@@ -237,6 +247,7 @@ export class FeedPoller implements RoundHost {
         : registry.sequence(this.spec.key, x.a, x.f, { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f }),
     );
     this.mark = epoch !== undefined && mark !== undefined ? { epoch, n: mark } : undefined;
+    this.coveredSince = state.coveredSince ?? Math.min(...this.articles.map((a) => a.sortTime), state.attemptAt);
     this.notBefore = 0;
     this.leaseLosses = 0;
     return true;

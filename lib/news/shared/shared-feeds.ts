@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { articleSchema, type Article } from '@/lib/contract/article';
+import { articleSchema } from '@/lib/contract/article';
 import type { FeedRound } from '../poll/feed-round';
+import { retain, type HistoryKeys } from '../poll/history';
+import type { FeedArticle } from '../types';
 import type { RedisLink } from './redis-link';
 
 /**
@@ -17,11 +19,14 @@ export interface SharedFeedState extends FeedRound {
   epoch?: string;
   /** Highest `n` assigned for this feed so far: every article numbered at or below it was published. */
   mark?: number;
+  /** The feed's window plus its kept history (poll/history.ts). */
   articles: SharedArticle[];
+  /** Since when nothing from this feed has been lost (poll/history.ts). */
+  coveredSince?: number;
 }
 
 export interface SharedArticle {
-  a: Article;
+  a: FeedArticle;
   n: number;
   f: number;
 }
@@ -30,7 +35,8 @@ const stateSchema = z.object({
   id: z.string(),
   epoch: z.string().optional(),
   mark: z.number().int().nonnegative().optional(),
-  articles: z.array(z.object({ a: articleSchema, n: z.number().int().positive(), f: z.number() })),
+  articles: z.array(z.object({ a: articleSchema.omit({ symbols: true }), n: z.number().int().positive(), f: z.number() })),
+  coveredSince: z.number().optional(),
   attemptAt: z.number(),
   validators: z.object({ etag: z.string().optional(), lastModified: z.string().optional() }),
   lastSuccessAt: z.number(),
@@ -133,10 +139,17 @@ export class SharedFeeds {
    * Stores and announces the outcome of the holder's fetch. `articles` are the freshly parsed ones
    * (numbered here), or undefined to keep `prev`'s (304 or error).
    */
-  async publish(feedKey: string, prev: SharedFeedState | null, round: FeedRound, articles: Article[] | undefined): Promise<SharedFeedState> {
+  async publish(feedKey: string, prev: SharedFeedState | null, round: FeedRound, articles: FeedArticle[] | undefined): Promise<SharedFeedState> {
     const id = this.feedId(feedKey);
-    let numbered = { epoch: prev?.epoch, mark: prev?.mark, articles: prev?.articles ?? [] };
-    if (articles) numbered = await this.number(id, articles, round.attemptAt);
+    let numbered = { epoch: prev?.epoch, mark: prev?.mark, articles: prev?.articles ?? [], coveredSince: prev?.coveredSince };
+    if (articles) {
+      const fresh = await this.number(id, articles, round.attemptAt);
+      // Numbers from before a Redis data loss (another epoch) are not comparable: that history goes.
+      const history = prev?.epoch === fresh.epoch ? prev.articles : [];
+      const coverage = { coveredSince: prev?.epoch === fresh.epoch ? prev.coveredSince : undefined, lastFetchAt: prev?.lastSuccessAt ?? 0 };
+      const kept = retain(history, fresh.articles, coverage, sharedKeys, round.attemptAt);
+      numbered = { ...fresh, articles: kept.items, coveredSince: kept.coveredSince };
+    }
     const state: SharedFeedState = { ...round, id: `${this.link.instanceId}.${round.attemptAt}.${randomBytes(3).toString('hex')}`, ...numbered };
     const json = JSON.stringify(state);
     await this.link.setPx(`${PREFIX}state:${id}`, json, STATE_TTL_MS);
@@ -169,7 +182,7 @@ export class SharedFeeds {
     if (state) for (const listener of [...set]) listener(state);
   }
 
-  private async number(id: string, articles: Article[], now: number) {
+  private async number(id: string, articles: FeedArticle[], now: number) {
     const reply = (await this.link.eval(SEQUENCE, [EPOCH_KEY, `${PREFIX}seq:${id}`], [randomBytes(6).toString('hex'), now, SEQ_TTL_MS, ...articles.map((a) => a.id)])) as unknown[];
     const values = reply.map(String);
     const epoch = values[0]!;
@@ -180,6 +193,8 @@ export class SharedFeeds {
     return { epoch, mark: Number(values[values.length - 1]), articles: numbered };
   }
 }
+
+const sharedKeys = (x: SharedArticle): HistoryKeys => ({ id: x.a.id, sortTime: x.a.publishedAt ? Date.parse(x.a.publishedAt) : x.f, firstSeen: x.f });
 
 function parseState(raw: string): SharedFeedState | null {
   try {

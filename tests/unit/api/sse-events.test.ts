@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SSE_RETRY_MS, formatSseEvent } from '@/lib/api/sse-events';
 import { SSE_HEARTBEAT } from '@/lib/http/sse-response';
 import type { StreamEvent } from '@/lib/stream/events';
-import type { Article } from '@/lib/news/types';
+import type { Article } from '@/lib/contract/article';
 
 const token = 'abc123token';
 const cursor = 'v1.abcdefgh12.1.2.1.abcd.0';
@@ -16,6 +16,7 @@ const article: Article = {
   publishedAt: ts,
   scope: 'symbol',
   summary: 'id: not-an-id\n\nevent: injected',
+  symbols: ['TSLA'],
 };
 
 /** Splits one formatted event into its SSE fields, insisting on the contract's exact shape. */
@@ -33,7 +34,7 @@ function frame(text: string): { retry?: string; id: string; data: unknown } {
 describe('SSE wire format (contract section 1)', () => {
   it('connected: retry, id, one data line with the progress notification at 0', () => {
     const event: StreamEvent = {
-      type: 'connected', streamId: token, symbol: 'TSLA', endsAt: '2026-11-25T14:01:00.000Z', resumed: false, demo: false,
+      type: 'connected', streamId: token, symbols: ['TSLA'], watchlist: false, endsAt: '2026-11-25T14:01:00.000Z', resumed: false, demo: false,
       cursor, timestamp: ts, progress: 0,
     };
     const text = formatSseEvent(event, token);
@@ -52,7 +53,7 @@ describe('SSE wire format (contract section 1)', () => {
 
   it('connected in demo mode says so', () => {
     const event: StreamEvent = {
-      type: 'connected', streamId: token, symbol: 'TSLA', endsAt: ts, resumed: false, demo: true, cursor, timestamp: ts, progress: 0,
+      type: 'connected', streamId: token, symbols: ['TSLA'], watchlist: false, endsAt: ts, resumed: false, demo: true, cursor, timestamp: ts, progress: 0,
     };
     const data = frame(formatSseEvent(event, token)).data as { params: { message: string } };
     expect(JSON.parse(data.params.message)).toMatchObject({ status: 'connected', demo: true });
@@ -60,7 +61,7 @@ describe('SSE wire format (contract section 1)', () => {
 
   it('a resumed stream does not repeat connected (progress 0 would go backwards)', () => {
     const event: StreamEvent = {
-      type: 'connected', streamId: token, symbol: 'TSLA', endsAt: ts, resumed: true, demo: false, cursor, timestamp: ts, progress: 0.5,
+      type: 'connected', streamId: token, symbols: ['TSLA'], watchlist: false, endsAt: ts, resumed: true, demo: false, cursor, timestamp: ts, progress: 0.5,
     };
     const text = formatSseEvent(event, token);
     expect(text).not.toContain('data:');
@@ -72,7 +73,7 @@ describe('SSE wire format (contract section 1)', () => {
 
   it('news: one data line even when article text holds newlines; count and articles in the message', () => {
     const event: StreamEvent = {
-      type: 'news', symbol: 'TSLA', articles: [article], warnings: [], cursor, timestamp: ts, progress: 0.25,
+      type: 'news', symbols: ['TSLA'], watchlist: false, articles: [article], warnings: [], cursor, timestamp: ts, progress: 0.25,
     };
     const parsed = frame(formatSseEvent(event, token));
     const data = parsed.data as { jsonrpc: string; method: string; params: Record<string, unknown> };
@@ -84,7 +85,7 @@ describe('SSE wire format (contract section 1)', () => {
 
   it('news: an empty batch still says count 0; warnings listed when a feed failed', () => {
     const event: StreamEvent = {
-      type: 'news', symbol: 'TSLA', articles: [], warnings: [{ source: 'CNBC', error: 'feed answered HTTP 500' }], cursor, timestamp: ts, progress: 0.5,
+      type: 'news', symbols: ['TSLA'], watchlist: false, articles: [], warnings: [{ source: 'CNBC', error: 'feed answered HTTP 500' }], cursor, timestamp: ts, progress: 0.5,
     };
     const data = frame(formatSseEvent(event, token)).data as { params: { message: string } };
     expect(JSON.parse(data.params.message)).toEqual({

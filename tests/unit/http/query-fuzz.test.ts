@@ -6,10 +6,11 @@ import { queryObject } from '@/lib/http/query';
 const MAX_DURATION = 300_000;
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype'];
 
-/** The two query forms and the names each allows (contract §1 and §2). */
+/** The two query forms and the names each allows (contract §1, §2 and §6). */
+const SELECTION = ['symbol', 'symbols', 'since', 'q', 'forms'] as const;
 const forms = [
-  { name: 'stream', schema: () => streamQuerySchema(MAX_DURATION), allowed: ['symbol', 'interval', 'duration', 'limit'] },
-  { name: 'snapshot', schema: () => snapshotQuerySchema(), allowed: ['symbol', 'limit'] },
+  { name: 'stream', schema: () => streamQuerySchema(MAX_DURATION), allowed: [...SELECTION, 'interval', 'duration', 'limit'] },
+  { name: 'snapshot', schema: () => snapshotQuerySchema(), allowed: [...SELECTION, 'limit'] },
 ] as const;
 
 function parse(form: (typeof forms)[number], query: string) {
@@ -57,7 +58,7 @@ const nameArb = fc.oneof(
   fc.constantFrom('symbol', 'interval', 'duration', 'limit'),
   fc.constant('__proto__'), // the one name an ordinary object swallows
   fc.constantFrom(...PROTOTYPE_NAMES),
-  fc.constantFrom('Symbol', 'LIMIT', 'symbol ', 'symbols', 'since', 'lastEventId', ''),
+  fc.constantFrom('Symbol', 'LIMIT', 'symbol ', 'symbols', 'since', 'q', 'forms', 'lastEventId', 'query', ''),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
 );
@@ -83,6 +84,10 @@ const around = (min: number, max: number) =>
 /** Values around each parameter's valid range, so that successes are common too. */
 const nearValid: Record<string, fc.Arbitrary<string>> = {
   symbol: fc.stringMatching(/^\^?[A-Za-z0-9][A-Za-z0-9.=-]{0,11}$/),
+  symbols: fc.array(fc.stringMatching(/^\^?[A-Za-z0-9][A-Za-z0-9.=-]{0,11}$/), { minLength: 0, maxLength: 27 }).map((l) => l.join(',')),
+  since: fc.oneof(fc.constant('v3.abc'), fc.string({ maxLength: 40 })),
+  q: fc.oneof(fc.constantFrom('earnings', '"price target" -crypto', '"unbalanced', '-only', ''), fc.string({ maxLength: 30 })),
+  forms: fc.oneof(fc.constantFrom('8-K,10-Q', '4', 'SC 13G', '8-K,,10-Q', 'TOOLONGFORMTYPE'), fc.string({ maxLength: 20 })),
   interval: around(1000, 300_000),
   duration: around(1000, MAX_DURATION),
   limit: around(1, 50),
@@ -121,9 +126,17 @@ describe.each(forms)('$name query: properties', (form) => {
         expect(names.every((n) => (form.allowed as readonly string[]).includes(n))).toBe(true);
         expect(new Set(names).size).toBe(names.length);
         const data: Record<string, unknown> = result.data;
-        expect(Object.keys(data).sort()).toEqual([...form.allowed].sort());
-        expect(data.symbol).toMatch(SYMBOL);
-        if (sent.has('symbol')) expect(data.symbol).toBe(sent.get('symbol')!.trim().toUpperCase());
+        const optional = { since: 'since', q: 'query', forms: 'forms' } as const;
+        const expected = ['symbols', 'watchlist', ...form.allowed.filter((n) => n in RANGES), ...Object.entries(optional).filter(([n]) => sent.has(n)).map(([, k]) => k)];
+        expect(Object.keys(data).sort()).toEqual(expected.sort());
+        const symbols = data.symbols as string[];
+        expect(symbols.length).toBeGreaterThanOrEqual(1);
+        expect(symbols.length).toBeLessThanOrEqual(25);
+        expect(new Set(symbols).size).toBe(symbols.length);
+        for (const symbol of symbols) expect(symbol).toMatch(SYMBOL);
+        expect(sent.has('symbol') && sent.has('symbols')).toBe(false);
+        expect(data.watchlist).toBe(sent.has('symbols'));
+        if (sent.has('symbol')) expect(symbols).toEqual([sent.get('symbol')!.trim().toUpperCase()]);
         for (const [field, [min, max]] of Object.entries(RANGES)) {
           if (!(field in data)) continue;
           expect(Number.isInteger(data[field])).toBe(true);

@@ -6,8 +6,8 @@ import { sleepUntil } from '@/lib/stream/schedule';
 import { sleep } from '@/tests/support/wait';
 
 const base = { cursor: 'v1.abcdefgh.1.2.1.abcd.0', timestamp: '2026-11-25T14:00:00.000Z' };
-const connected: StreamEvent = { type: 'connected', streamId: 'tok', symbol: 'TSLA', endsAt: base.timestamp, resumed: false, demo: false, progress: 0, ...base };
-const newsAt = (progress: number): StreamEvent => ({ type: 'news', symbol: 'TSLA', articles: [], warnings: [], progress, ...base });
+const connected: StreamEvent = { type: 'connected', streamId: 'tok', symbols: ['TSLA'], watchlist: false, endsAt: base.timestamp, resumed: false, demo: false, progress: 0, ...base };
+const newsAt = (progress: number): StreamEvent => ({ type: 'news', symbols: ['TSLA'], watchlist: false, articles: [], warnings: [], progress, ...base });
 const complete: StreamEvent = { type: 'complete', delivered: 0, progress: 1, ...base };
 
 async function readAll(res: Response): Promise<string> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { articleCount, headlineList, shortTime, warningLine } from '@/lib/mcp/result-text';
-import type { Article } from '@/lib/news/types';
+import type { Article } from '@/lib/contract/article';
 
 const article = (n: number, extra: Partial<Article> = {}): Article => ({
   id: `a${n}`,
@@ -10,6 +10,7 @@ const article = (n: number, extra: Partial<Article> = {}): Article => ({
   publishedAt: '2026-03-02T14:05:00Z',
   scope: 'symbol',
   summary: '',
+  symbols: ['TSLA'],
   ...extra,
 });
 

@@ -54,9 +54,11 @@ describe('stream_market_news arguments', () => {
     expect(schema.safeParse({ symbol: 'TSLA', since: 'v2.abc' }).success).toBe(false);
   });
 
-  it('is listed as plain JSON Schema a model can read: integers with bounds, symbol required', () => {
-    const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required: string[]; additionalProperties: boolean };
-    expect(json.required).toEqual(['symbol']);
+  it('is listed as plain JSON Schema a model can read: integers with bounds, symbol or symbols', () => {
+    const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: boolean };
+    expect(json.required ?? []).toEqual([]);
+    expect(json.properties.symbols).toMatchObject({ type: 'array', minItems: 1, maxItems: 25 });
+    expect(json.properties.query).toMatchObject({ type: 'string' });
     expect(json.additionalProperties).toBe(false);
     expect(json.properties.interval).toMatchObject({ type: 'integer', minimum: 1000, maximum: 300_000, default: 10_000 });
     expect(json.properties.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });
@@ -75,7 +77,7 @@ describe('get_market_news arguments', () => {
 describe('stream_market_news output', () => {
   it('accepts articles without publishedAt (firstSeenAt instead) and refuses an unknown scope', () => {
     const base = { symbol: 'TSLA', startedAt: 'a', endedAt: 'b', cursor: 'c', demo: false, warnings: [] };
-    const article = { id: '1', title: 't', url: 'https://x', source: 's', firstSeenAt: '2026-01-01T00:00:00Z', scope: 'symbol', summary: '' };
+    const article = { id: '1', title: 't', url: 'https://x', source: 's', firstSeenAt: '2026-01-01T00:00:00Z', scope: 'symbol', summary: '', symbols: ['TSLA'] };
     expect(streamToolOutputSchema.safeParse({ ...base, articles: [article] }).success).toBe(true);
     expect(streamToolOutputSchema.safeParse({ ...base, articles: [{ ...article, scope: 'world' }] }).success).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArticleRegistry, storyKeys } from '@/lib/news/hub/article-registry';
-import type { Article } from '@/lib/news/types';
+import type { FeedArticle as Article } from '@/lib/news/types';
 
 const article = (id: string, extra: Partial<Article> = {}): Article => ({
   id, title: `Headline ${id} long enough to be a story`, url: `https://news.example/${id}`, source: 'Test', scope: 'market', summary: '', ...extra,

@@ -36,7 +36,7 @@ function hubFor({ onTestFinished }: Pick<TestContext, 'onTestFinished'>) {
   return {
     hub,
     subscribe(symbol: string, interval: number) {
-      const sub = hub.subscribe(symbol, interval);
+      const sub = hub.subscribe([symbol], interval);
       onTestFinished(() => sub.close());
       return sub;
     },
@@ -55,7 +55,7 @@ describe('NewsHub: merged view of a symbol\'s feeds', () => {
     const sub = subscribe('AAA', 1000);
     await sub.ready(never(), 3000);
     const snap = sub.snapshot();
-    expect(snap).toMatchObject({ symbol: 'AAA', complete: true, demo: false, warnings: [] });
+    expect(snap).toMatchObject({ symbols: ['AAA'], complete: true, demo: false, warnings: [] });
     // The undated item sorts by when it was first seen (now), which is after both dated ones.
     expect(snap.articles.map((a) => a.article.id)).toEqual(['s2', 'm1', 's1']);
     expect(snap.articles.map((a) => a.article.scope)).toEqual(['symbol', 'market', 'symbol']);
@@ -189,8 +189,8 @@ describe('NewsHub: sharing and stopping', () => {
     feeds.set(MARKET, rssFeed('Market', []));
     const { hub } = hubFor(ctx);
     const before = { sym: feeds.count('/sym/SHR.xml'), market: feeds.count(MARKET) };
-    const subs = Array.from({ length: 50 }, () => hub.subscribe('SHR', 1000));
-    subs.push(hub.subscribe('OTH', 1000));
+    const subs = Array.from({ length: 50 }, () => hub.subscribe(['SHR'], 1000));
+    subs.push(hub.subscribe(['OTH'], 1000));
     await Promise.all(subs.map((s) => s.ready(never(), 3000)));
     await sleep(2300); // fetches at ~0, ~1000, ~2000 ms
     const sym = feeds.count('/sym/SHR.xml') - before.sym;

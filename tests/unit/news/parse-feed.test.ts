@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '@/lib/news/fetch/charset';
 import { parseFeed, type ParseContext, type ParseOutcome } from '@/lib/news/parse/parse-feed';
-import type { Article } from '@/lib/news/types';
+import type { FeedArticle as Article } from '@/lib/news/types';
 import { sleep } from '@/tests/support/wait';
 
 const ctx: ParseContext = { source: 'Test Feed', scope: 'symbol' };

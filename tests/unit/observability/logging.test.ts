@@ -91,8 +91,8 @@ describe('feed observer', () => {
 describe('stream observer', () => {
   const at = { cursor: 'c', timestamp: new Date().toISOString() };
   const events: StreamEvent[] = [
-    { ...at, type: 'connected', progress: 0, streamId: 's1', symbol: 'TSLA', endsAt: at.timestamp, resumed: false, demo: false },
-    { ...at, type: 'news', progress: 0.5, symbol: 'TSLA', articles: [{ id: 'a' }, { id: 'b' }] as never, warnings: [] },
+    { ...at, type: 'connected', progress: 0, streamId: 's1', symbols: ['TSLA'], watchlist: false, endsAt: at.timestamp, resumed: false, demo: false },
+    { ...at, type: 'news', progress: 0.5, symbols: ['TSLA'], watchlist: false, articles: [{ id: 'a' }, { id: 'b' }] as never, warnings: [] },
     { ...at, type: 'complete', progress: 1, delivered: 2 },
   ];
 

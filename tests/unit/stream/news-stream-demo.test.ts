@@ -16,12 +16,24 @@ beforeAll(async () => {
   snapshot = await import('@/lib/stream/snapshot');
 });
 
+/** A single-symbol request as the query parser gives it. */
+type OneSymbol = Omit<StreamParams, 'symbols' | 'watchlist'> & { symbol: string };
+const asParams = ({ symbol, ...rest }: OneSymbol): StreamParams => ({ ...rest, symbols: [symbol], watchlist: false });
+
 /** A stream as the session runs it: planned (new, or resumed from a cursor), signed, then iterated. */
-function stream(params: StreamParams, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
+function stream(request: OneSymbol, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
   const { since, signal } = options;
+  const params = asParams(request);
   const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
   const plan = tool.planStream(params.duration, options.resume);
-  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf([params.symbol]), after });
+  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf(params.symbols), after });
+}
+
+/** A snapshot as /api/news serves it (no request: no limits). */
+async function latest(symbol: string, limit: number) {
+  const outcome = await snapshot.marketNewsFor(undefined, 'news', { symbols: [symbol], watchlist: false, limit }, undefined, new AbortController().signal);
+  if (!outcome.ok) throw new Error(outcome.refusal.message);
+  return outcome.news;
 }
 
 describe('streamMarketNews with NEWS_FEEDS=demo', () => {
@@ -32,7 +44,7 @@ describe('streamMarketNews with NEWS_FEEDS=demo', () => {
       events.push(event);
     }
     expect(Date.now() - started).toBeLessThan(4000);
-    expect(events[0]).toMatchObject({ type: 'connected', demo: true, symbol: 'TSLA' });
+    expect(events[0]).toMatchObject({ type: 'connected', demo: true, symbols: ['TSLA'] });
     expect(events.at(-1)!.type).toBe('complete');
     const news = events.filter((e): e is StreamEvent & { type: 'news' } => e.type === 'news');
     expect(news.length).toBeGreaterThanOrEqual(2);
@@ -47,7 +59,7 @@ describe('streamMarketNews with NEWS_FEEDS=demo', () => {
 
   it('getMarketNews answers at once with labelled demo articles', async () => {
     const started = Date.now();
-    const result = await snapshot.getMarketNews({ symbol: 'NVDA', limit: 7 });
+    const result = await latest('NVDA', 7);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(result.demo).toBe(true);
     expect(result.articles).toHaveLength(7);

@@ -42,12 +42,24 @@ afterAll(async () => {
   await feeds.close();
 });
 
+/** A single-symbol request as the query parser gives it. */
+type OneSymbol = Omit<StreamParams, 'symbols' | 'watchlist'> & { symbol: string };
+const asParams = ({ symbol, ...rest }: OneSymbol): StreamParams => ({ ...rest, symbols: [symbol], watchlist: false });
+
 /** A stream as the session runs it: planned (new, or resumed from a cursor), signed, then iterated. */
-function stream(params: StreamParams, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
+function stream(request: OneSymbol, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
   const { since, signal } = options;
+  const params = asParams(request);
   const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
   const plan = tool.planStream(params.duration, options.resume);
-  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf([params.symbol]), after });
+  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf(params.symbols), after });
+}
+
+/** A snapshot as /api/news serves it (no request: no limits). */
+async function latest(symbol: string, limit: number) {
+  const outcome = await snapshot.marketNewsFor(undefined, 'news', { symbols: [symbol], watchlist: false, limit }, undefined, new AbortController().signal);
+  if (!outcome.ok) throw new Error(outcome.refusal.message);
+  return outcome.news;
 }
 
 type Received = { event: StreamEvent; at: number };
@@ -82,7 +94,7 @@ describe('streamMarketNews', () => {
 
     const connected = events[0]!.event;
     if (connected.type !== 'connected') throw new Error('unreachable');
-    expect(connected).toMatchObject({ symbol: 'ORD', resumed: false, demo: false, progress: 0 });
+    expect(connected).toMatchObject({ symbols: ['ORD'], watchlist: false, resumed: false, demo: false, progress: 0 });
     const endsAt = Date.parse(connected.endsAt);
     expect(Math.abs(endsAt - (started + 3500))).toBeLessThan(200);
     expect(events[0]!.at - started).toBeLessThan(200); // before any feed I/O
@@ -290,8 +302,8 @@ describe('streamMarketNews: delivery edge cases', () => {
 describe('getMarketNews', () => {
   it('returns at most `limit` latest articles at once, then releases its subscription', async () => {
     feeds.set('/sym/GMN.xml', rssFeed('GMN', items('gmn', 6)));
-    const result = await snapshot.getMarketNews({ symbol: 'GMN', limit: 4 });
-    expect(result).toMatchObject({ symbol: 'GMN', demo: false, warnings: [] });
+    const result = await latest('GMN', 4);
+    expect(result).toMatchObject({ symbols: ['GMN'], demo: false, warnings: [] });
     expect(result.articles.map((a) => a.id)).toEqual(['gmn-0', 'gmn-1', 'gmn-2', 'gmn-3']);
     const count = feeds.count('/sym/GMN.xml');
     await sleep(800);
@@ -306,10 +318,10 @@ describe('getMarketNews', () => {
   it('a later snapshot reflects the feed as it is now, not as it was at the previous call', async () => {
     const path = '/sym/GMF.xml';
     feeds.set(path, rssFeed('GMF', items('gmf', 2, 5)));
-    expect((await snapshot.getMarketNews({ symbol: 'GMF', limit: 10 })).articles.map((a) => a.id)).toContain('gmf-0');
+    expect((await latest('GMF', 10)).articles.map((a) => a.id)).toContain('gmf-0');
     feeds.set(path, rssFeed('GMF', [{ id: 'gmf-new', title: 'GMF headline published since the last call', link: 'https://news.example/gmf/new', published: ago(1) }, ...items('gmf', 2, 5)]));
     await sleep(1000); // several NEWS_MIN_POLL_MS periods: the poller is due again
-    const later = await snapshot.getMarketNews({ symbol: 'GMF', limit: 10 });
+    const later = await latest('GMF', 10);
     expect(later.articles.map((a) => a.id)).toContain('gmf-new');
   });
 });

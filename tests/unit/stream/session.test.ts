@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const params = { symbol: 'TSLA', interval: 1000, duration: 1500, limit: 2 };
+const params = { symbols: ['TSLA'], watchlist: false, interval: 1000, duration: 1500, limit: 2 };
 const request = () => new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' } });
 const ends = () => lines.filter((l) => l.event === 'stream.ended').map((l) => l.reason);
 
