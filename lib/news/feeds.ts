@@ -9,8 +9,6 @@ export interface FeedSpec {
   scope: 'symbol' | 'market';
   /** The symbol a per-symbol feed is about. */
   symbol?: string;
-  /** SEC filings: entries carry a form type. */
-  filings?: boolean;
 }
 
 interface FeedTemplate {
@@ -104,9 +102,7 @@ export function feedsForSymbol(symbol: string, config: FeedConfig = feedConfig()
     .filter((t) => !t.url.includes('{symbol}') || !t.appliesTo || t.appliesTo(symbol))
     .map((t): FeedSpec => {
       const url = t.url.replace(/\{symbol\}/g, encodeURIComponent(symbol));
-      const source = t.source ?? sourceName(t.url);
-      const filings = /(^|\.)sec\.gov$/.test(new URL(url).hostname.toLowerCase());
-      const base = { key: url, url, source, ...(filings ? { filings } : {}) };
+      const base = { key: url, url, source: t.source ?? sourceName(t.url) };
       return t.url.includes('{symbol}') ? { ...base, scope: 'symbol', symbol } : { ...base, scope: 'market' };
     });
 }

@@ -25,7 +25,7 @@ export async function loadFeed(spec: FeedSpec, validators: Validators, signal: A
   if (fetched.kind === 'error') {
     return { kind: 'error', errorKind: fetched.errorKind, message: fetched.message, retryAfterMs: fetched.retryAfterMs };
   }
-  const parsed = await parseFeed(fetched.text, { source: spec.source, scope: spec.scope, filings: spec.filings });
+  const parsed = await parseFeed(fetched.text, { source: spec.source, scope: spec.scope });
   if (!parsed.ok) return { kind: 'error', errorKind: 'parse', message: parsed.error };
   return { kind: 'articles', articles: parsed.articles, validators: fetched.validators };
 }

@@ -5,8 +5,6 @@ import { canonicalUrl, feedDate, plainText, truncate } from './normalize';
 export interface ParseContext {
   source: string;
   scope: 'symbol' | 'market';
-  /** SEC filings: each entry's form type (its Atom category term) becomes the article's `form`. */
-  filings?: boolean;
 }
 
 export type ParseOutcome = { ok: true; articles: FeedArticle[]; feedTitle?: string } | { ok: false; error: string };
@@ -100,16 +98,17 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle |
     ...(publishedAt ? { publishedAt } : {}),
     scope: ctx.scope,
     summary: truncate(plainText(rawSummary ?? '')),
-    ...(ctx.filings ? formOf(item) : {}),
+    ...formOf(item),
   };
 }
 
-/** EDGAR's Atom gives the form type as `<category term="10-Q" label="form type"/>`. */
+/** An SEC filing: EDGAR's Atom gives its form type as `<category label="form type" term="10-Q"/>`. */
 function formOf(item: RawItem): { form?: string } {
   const categories = Array.isArray(item.category) ? item.category : [item.category];
   for (const category of categories) {
-    const term = (category as { $?: { term?: unknown } } | undefined)?.$?.term;
-    if (typeof term === 'string' && term.trim()) return { form: term.trim().slice(0, 40) };
+    const attributes = (category as { $?: { term?: unknown; label?: unknown } } | undefined)?.$;
+    const term = typeof attributes?.term === 'string' ? attributes.term.trim() : '';
+    if (term && String(attributes?.label).toLowerCase() === 'form type') return { form: term.slice(0, 40) };
   }
   return {};
 }

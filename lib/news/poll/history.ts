@@ -10,6 +10,11 @@
  */
 export const HISTORY_WINDOW_MS = 24 * 60 * 60_000;
 export const HISTORY_EXTRA = 100;
+/**
+ * Feeds cut their window by count (Yahoo 20, CNBC 30, EDGAR 40). A window shorter than this is not
+ * at its cap: the feed lists everything it still has, so nothing can have scrolled off it.
+ */
+export const UNCAPPED_WINDOW = 10;
 
 export interface Retained<T> {
   items: T[];
@@ -49,14 +54,18 @@ export function retain<T>(
   return { items, coveredSince };
 }
 
-/** Everything published after the window's oldest article is in the window (feeds list newest first). */
+/**
+ * Since when the window shows everything: a short window all the history a day can need; a full
+ * one everything published after its oldest article (feeds list newest first and drop the oldest).
+ */
 function windowStart<T>(fresh: readonly T[], keysOf: (item: T) => HistoryKeys, now: number): number {
-  return fresh.length === 0 ? now : Math.min(...fresh.map((item) => keysOf(item).sortTime));
+  if (fresh.length < UNCAPPED_WINDOW) return now - HISTORY_WINDOW_MS;
+  return Math.min(...fresh.map((item) => keysOf(item).sortTime));
 }
 
 /** The new window reaches back to what was already known: nothing can have slipped between the fetches. */
 function overlaps<T>(previous: readonly T[], fresh: readonly T[], lastFetchAt: number, keysOf: (item: T) => HistoryKeys): boolean {
-  if (fresh.length === 0 || previous.length === 0) return true;
+  if (fresh.length < UNCAPPED_WINDOW || previous.length === 0) return true;
   const known = new Set(previous.map((item) => keysOf(item).id));
   return fresh.some((item) => known.has(keysOf(item).id)) || windowStart(fresh, keysOf, lastFetchAt) <= lastFetchAt;
 }

@@ -218,8 +218,10 @@ describe.each(FLAVOURS)('%s client', (flavour) => {
       expect(tool.title).toBeTruthy();
       expect(tool.description!.length).toBeGreaterThan(60);
       expect(tool.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: true });
-      expect(tool.inputSchema.required).toEqual(['symbol']);
-      expect(tool.outputSchema).toMatchObject({ type: 'object', properties: { symbol: {}, articles: { type: 'array' } } });
+      // `symbol` or `symbols` (a watchlist): neither is required on its own.
+      expect(tool.inputSchema.required ?? []).toEqual([]);
+      expect(tool.inputSchema.properties).toMatchObject({ symbol: { type: 'string' }, symbols: { type: 'array' }, query: { type: 'string' }, forms: { type: 'array' } });
+      expect(tool.outputSchema).toMatchObject({ type: 'object', properties: { symbol: {}, symbols: {}, articles: { type: 'array' }, cursor: {} } });
     }
     const stream = tools.find((t) => t.name === 'stream_market_news')!;
     expect(stream.inputSchema.properties).toMatchObject({

@@ -126,3 +126,50 @@ describe('snapshot parameters (contract section 2)', () => {
     if (!result.success) expect(describeIssues(result.error).message).toContain('limit must be an integer from 1 to 50');
   });
 });
+
+describe('watchlists and filters (contract §6.3, §6.4)', () => {
+  it('takes 1 to 25 distinct symbols, normalised, in the order given', () => {
+    expect(parse({ symbols: 'tsla, aapl ,^gspc' })).toMatchObject({ ok: true, data: { symbols: ['TSLA', 'AAPL', '^GSPC'], watchlist: true } });
+    const max = Array.from({ length: 25 }, (_, i) => `S${i}`).join(',');
+    expect(parse({ symbols: max })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['', /^symbols must list 1 to 25 distinct tickers/],
+    [',', /^symbols must list 1 to 25/],
+    ['TSLA,,AAPL', /^symbols must list 1 to 25/],
+    ['TSLA,tsla', /^symbols lists TSLA twice/],
+    ['TSLA,NOT A TICKER', /^symbols entry "NOT A TICKER" must be a ticker matching/],
+    [Array.from({ length: 26 }, (_, i) => `S${i}`).join(','), /^symbols must list 1 to 25/],
+  ])('refuses symbols=%j naming the field and the rule', (symbols, message) => {
+    expect(rejection({ symbols })).toMatch(message);
+  });
+
+  it('refuses symbol together with symbols', () => {
+    expect(rejection({ symbol: 'TSLA', symbols: 'AAPL' })).toMatch(/^symbols cannot be combined with symbol/);
+  });
+
+  it.each([
+    ['', /^q must be 1 to 200 characters/],
+    ['x'.repeat(201), /^q must be 1 to 200 characters/],
+    ['"price target', /^q has an unbalanced double quote/],
+  ])('refuses q=%j naming the field and the rule', (q, message) => {
+    expect(rejection({ q })).toMatch(message);
+  });
+
+  it.each([
+    ['8-K,10 Q', /^forms entry "10 Q" must be 1 to 12 letters, digits, "-" or "\/"/],
+    ['8-K,,4', /^forms has an empty entry/],
+    ['A'.repeat(13), /^forms entry/],
+  ])('refuses forms=%j naming the field and the rule', (forms, message) => {
+    expect(rejection({ forms })).toMatch(message);
+  });
+
+  it('parses q and forms for the stream layer, and keeps since as text for it to verify', () => {
+    const result = parse({ q: 'earnings "price target" -crypto', forms: '8-k,10-Q', since: 'v3.abc' });
+    expect(result).toMatchObject({
+      ok: true,
+      data: { query: { include: [['earnings'], ['price', 'target']], exclude: [['crypto']] }, forms: ['8-K', '10-Q'], since: 'v3.abc' },
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followWithSince, repeated } from '@/tests/support/chain';
+import { liveFeed, marketFeedPath, startCluster, streamView, symbolFeedPath, type Cluster } from '@/tests/support/cluster';
+import { rssFeed } from '@/tests/support/feed-server';
+import { openSse } from '@/tests/support/sse-client';
+import { sleep } from '@/tests/support/wait';
+
+/**
+ * Two instances sharing Redis: watchlists still fetch each feed once per period for the whole
+ * deployment, and a client chaining streams with `since` across both instances loses nothing and
+ * sees nothing twice, even when the instance it was on is killed.
+ */
+let cluster: Cluster;
+const PERIOD = 1000;
+
+beforeAll(async () => {
+  cluster = await startCluster({ env: { STREAM_MAX_DURATION_MS: '5000' } });
+  cluster.feeds.set(marketFeedPath, rssFeed('Market', []));
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('watchlists across two instances', () => {
+  it('20 watchlists of 5 symbols from a pool of 8 fetch each feed once per period for the deployment', async () => {
+    const pool = ['WA', 'WB', 'WC', 'WD', 'WE', 'WF', 'WG', 'WH'];
+    for (const symbol of pool) liveFeed(cluster, symbolFeedPath(symbol), symbol.toLowerCase(), 2);
+    const lists = Array.from({ length: 20 }, (_, i) => Array.from({ length: 5 }, (_, j) => pool[(i + j * 3) % pool.length]!));
+    const streams = await Promise.all(
+      lists.map((list, i) => openSse(`${cluster.apps[i % 2]!.url}/api/mcp/stream-news?symbols=${list.join(',')}&interval=${PERIOD}&duration=5000&limit=50`)),
+    );
+    try {
+      expect(streams.every((s) => s.status === 200)).toBe(true);
+      await Promise.all(streams.map((s) => s.waitFor((ev) => streamView(ev).newsEvents.length >= 1, 15_000)));
+      cluster.feeds.resetCounts();
+      const started = Date.now();
+      await sleep(3000);
+      const periods = (Date.now() - started) / PERIOD;
+      for (const path of [...pool.map(symbolFeedPath), marketFeedPath]) {
+        // One per period for the deployment (a round may straddle the window's edges); each of the
+        // 20 streams on its own would make 20.
+        expect(cluster.feeds.count(path), path).toBeLessThanOrEqual(Math.ceil(periods) + 1);
+      }
+    } finally {
+      streams.forEach((s) => s.close());
+    }
+  });
+});
+
+describe('chained streams across two instances', () => {
+  it('a client alternating instances with since gets every article once, also after its instance is killed', async () => {
+    const feed = liveFeed(cluster, symbolFeedPath('CHX'), 'chx', 1);
+    const ticker = setInterval(() => feed.add(), 1000);
+    const [a, b] = cluster.apps as [Cluster['apps'][0], Cluster['apps'][0]];
+    const until = Date.now() + 30_000;
+    // A load balancer: streams alternate between the instances until A is killed (mid-stream, at
+    // 12 s); from then on only B answers.
+    let killed = false;
+    const kill = sleep(12_000).then(async () => {
+      killed = true;
+      await a.stop('SIGKILL');
+    });
+    let chain;
+    try {
+      chain = await followWithSince((i) => (i % 2 === 0 && !killed ? a.url : b.url), `symbol=CHX&interval=${PERIOD}&duration=5000&limit=50`, until);
+    } finally {
+      clearInterval(ticker);
+      await kill;
+    }
+    expect(chain.statuses.every((s) => s === 200)).toBe(true);
+    expect(chain.urls.some((u) => u.startsWith(a.url))).toBe(true);
+    expect(repeated(chain.received)).toEqual([]);
+    const got = new Set(chain.received.map((r) => r.id));
+    const due = feed.items.filter((x) => x.addedAt < until - 3 * PERIOD).map((x) => x.id);
+    expect(due.filter((id) => !got.has(id))).toEqual([]);
+  }, 60_000);
+});
