@@ -70,7 +70,7 @@ describe('since on the stream and the snapshot', () => {
     const feed = publisher('SNC');
     feed.publish(item('snc-1', at(60_000)), item('snc-0', at(120_000)));
     const first = await runToEnd(stream('symbol=SNC&duration=2000'));
-    expect(newsOf(first.events)[0]!.articles.map((a) => a.id)).toEqual(['snc-1', 'snc-0']);
+    expect(newsOf(first.events)[0]!.articles.map((a) => a.id)).toEqual(['snc-1', 'snc-0', 'mkt-old']);
     // While nobody listens, three more arrive (one of them backdated: arrival, not publication, counts).
     feed.publish(item('snc-2', at(30_000)));
     await sleep(POLL_FLOOR + 200);

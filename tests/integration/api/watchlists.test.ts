@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '@/tests/support/app-server';
 import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
 import { openSse, progressBody } from '@/tests/support/sse-client';
-import { call, lastMessage, mcpCall } from '@/tests/integration/guard/support';
+import { activeStreams, call, lastMessage, mcpCall, waitUntil } from '@/tests/integration/guard/support';
 
 /**
  * Watchlists and filters (contract §6.3, §6.4) against `next start` with fixture feeds: one stream
@@ -89,6 +89,7 @@ describe('one stream for a watchlist', () => {
   });
 
   it('is one stream for the concurrency cap', async () => {
+    await waitUntil(async () => (await activeStreams(app.url)) === 0, 5_000, 'earlier streams released');
     const held = await openSse(`${app.url}/api/mcp/stream-news?symbols=WLA,WLB,WLC&interval=1000&duration=10000`);
     try {
       expect(held.status).toBe(200);
