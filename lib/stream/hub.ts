@@ -2,6 +2,8 @@ import { settings } from '@/lib/config/settings';
 import { NewsHub } from '@/lib/news/hub/news-hub';
 import type { NewsHooks } from '@/lib/news/hooks';
 import { redisLink } from '@/lib/news/shared/redis-link';
+import { HostBudget } from '@/lib/news/poll/host-budget';
+import { sharedBudget } from '@/lib/news/shared/shared-budget';
 import { SharedFeeds } from '@/lib/news/shared/shared-feeds';
 import { observeFeedFetch, reportFeedFailure, reportFeedRecovered } from '@/lib/observability/feed-observer';
 import { processSingleton } from '@/lib/runtime/process-singleton';
@@ -20,7 +22,13 @@ const observedHooks: NewsHooks = {
 export function newsHub(): NewsHub {
   return processSingleton('news-hub', () => {
     const link = redisLink();
-    const { newsMinPollMs, maxActiveSymbols } = settings();
-    return new NewsHub({ minPollMs: newsMinPollMs, maxSymbols: maxActiveSymbols, shared: link ? new SharedFeeds(link) : undefined, hooks: observedHooks });
+    const { newsMinPollMs, maxActiveSymbols, newsHostMaxRps } = settings();
+    return new NewsHub({
+      minPollMs: newsMinPollMs,
+      maxSymbols: maxActiveSymbols,
+      shared: link ? new SharedFeeds(link) : undefined,
+      budget: new HostBudget(newsHostMaxRps, link ? sharedBudget(link) : undefined),
+      hooks: observedHooks,
+    });
   });
 }

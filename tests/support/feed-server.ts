@@ -32,6 +32,8 @@ export interface FeedServer {
   setFallback(serve: ((path: string) => FeedBehaviour | undefined) | undefined): void;
   /** Requests received for `path` (ignoring the query string), or for every path when omitted. */
   count(path?: string): number;
+  /** When each request arrived (ms), across all paths, oldest first. */
+  arrivals(): number[];
   /** Requests answered 304 for `path`. */
   notModifiedCount(path: string): number;
   /** Request headers of the last request for `path`. */
@@ -100,11 +102,13 @@ export async function startFeedServer(): Promise<FeedServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let total = 0;
+  const arrivals: number[] = [];
   let fallback: ((path: string) => FeedBehaviour | undefined) | undefined;
 
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     total += 1;
+    arrivals.push(Date.now());
     counts.set(path, (counts.get(path) ?? 0) + 1);
     headers.set(path, req.headers);
     const behaviour = behaviours.get(path) ?? fallback?.(path);
@@ -189,11 +193,13 @@ export async function startFeedServer(): Promise<FeedServer> {
       fallback = serve;
     },
     count: (path) => (path === undefined ? total : (counts.get(path) ?? 0)),
+    arrivals: () => [...arrivals],
     notModifiedCount: (path) => notModified.get(path) ?? 0,
     lastHeaders: (path) => headers.get(path),
     resetCounts() {
       counts.clear();
       notModified.clear();
+      arrivals.length = 0;
       total = 0;
     },
     close: () =>

@@ -2,6 +2,7 @@ import { feedsForSymbol, feedsForSymbols, isDemoMode, type FeedSpec } from '../f
 import type { NewsHooks } from '../hooks';
 import type { FeedHealth } from '../poll/feed-health';
 import { FeedPoller, type SharedMark } from '../poll/feed-poller';
+import type { HostBudget } from '../poll/host-budget';
 import type { SharedFeeds } from '../shared/shared-feeds';
 import type { NewsSnapshot } from '../types';
 import { ArticleRegistry } from './article-registry';
@@ -38,6 +39,8 @@ export interface HubOptions {
   minPollMs: number;
   /** Most distinct symbols polled at once (MAX_ACTIVE_SYMBOLS). */
   maxSymbols?: number;
+  /** Turns per feed host (NEWS_HOST_MAX_RPS), shared by every poller of the hub. */
+  budget?: HostBudget;
   /** Coordinates polling with other instances through Redis. */
   shared?: SharedFeeds;
   hooks?: NewsHooks;
@@ -97,8 +100,8 @@ export class NewsHub {
   private poller(spec: FeedSpec): FeedPoller {
     let poller = this.pollers.get(spec.key);
     if (!poller) {
-      const { minPollMs, shared, hooks } = this.options;
-      poller = new FeedPoller(spec, { registry: this.registry, minPollMs, onChange: () => this.version++, shared, hooks });
+      const { minPollMs, shared, hooks, budget } = this.options;
+      poller = new FeedPoller(spec, { registry: this.registry, minPollMs, onChange: () => this.version++, shared, hooks, budget });
       this.pollers.set(spec.key, poller);
     }
     return poller;

@@ -20,6 +20,10 @@ export interface FeedHealth {
   subscribers: number;
   /** `shared`: the view comes from Redis (one fetch per period for the deployment); `local`: this instance polls alone. */
   mode?: 'shared' | 'local';
+  /** The period the subscribers ask for (at least NEWS_MIN_POLL_MS); absent while nobody watches. */
+  periodMs?: number;
+  /** The gap between this instance's last two fetches: longer than `periodMs` when the host's budget (NEWS_HOST_MAX_RPS) stretches it. */
+  effectivePeriodMs?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -6,6 +6,7 @@ import type { SharedFeeds, SharedFeedState } from '../shared/shared-feeds';
 import type { SequencedArticle } from '../types';
 import { feedHealth, reportRound, type FeedHealth } from './feed-health';
 import { afterAttempt, initialRound, type FeedRound } from './feed-round';
+import { feedHost, type HostBudget } from './host-budget';
 import { retain, type HistoryKeys } from './history';
 import { sharedRound, type RoundHost } from './shared-round';
 
@@ -26,6 +27,8 @@ export interface PollerOptions {
   /** Coordinates polling with the other instances through Redis. */
   shared?: SharedFeeds;
   hooks?: NewsHooks;
+  /** Turns per feed host (NEWS_HOST_MAX_RPS). */
+  budget?: HostBudget;
 }
 
 /**
@@ -56,6 +59,9 @@ export class FeedPoller implements RoundHost {
   private readonly attemptListeners = new Set<() => void>();
   private completedPolls = 0;
   private readonly label: FeedLabel;
+  /** When this process last started a fetch of the feed, and the gap before that one: the period as it really is. */
+  private lastLoadAt = 0;
+  private effectivePeriodMs?: number;
   private readonly hooks: NewsHooks;
 
   constructor(
@@ -129,7 +135,8 @@ export class FeedPoller implements RoundHost {
   }
 
   health(now = Date.now()): FeedHealth {
-    return feedHealth(this.label, this.round, this.subscriberCount, this.adopted !== undefined, now);
+    const periods = { periodMs: this.subscriberCount > 0 ? this.period() : undefined, effectivePeriodMs: this.effectivePeriodMs };
+    return { ...feedHealth(this.label, this.round, this.subscriberCount, this.adopted !== undefined, now), ...periods };
   }
 
   period(): number {
@@ -185,7 +192,12 @@ export class FeedPoller implements RoundHost {
     for (const listener of [...this.attemptListeners]) listener();
   }
 
-  load(validators: FeedRound['validators'], signal: AbortSignal): Promise<LoadOutcome> {
+  async load(validators: FeedRound['validators'], signal: AbortSignal): Promise<LoadOutcome> {
+    const host = feedHost(this.spec.url);
+    if (host && this.options.budget) await this.options.budget.acquire(host, { priority: () => this.subscriberCount, signal });
+    const startedAt = Date.now();
+    if (this.lastLoadAt) this.effectivePeriodMs = startedAt - this.lastLoadAt;
+    this.lastLoadAt = startedAt;
     return this.hooks.fetch(this.label, () => loadFeed(this.spec, validators, signal));
   }
 

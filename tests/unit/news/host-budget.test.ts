@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { feedHost, HostBudget } from '@/lib/news/poll/host-budget';
+
+const signal = () => new AbortController().signal;
+
+describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
+  it('never grants more than rps turns to one host in any one-second window; other hosts are separate', async () => {
+    const budget = new HostBudget(4);
+    const grants: number[] = [];
+    const other: number[] = [];
+    await Promise.all([
+      ...Array.from({ length: 10 }, () => budget.acquire('a.example', { priority: () => 1, signal: signal() }).then(() => grants.push(Date.now()))),
+      ...Array.from({ length: 4 }, () => budget.acquire('b.example', { priority: () => 1, signal: signal() }).then(() => other.push(Date.now()))),
+    ]);
+    grants.sort((x, y) => x - y);
+    for (let i = 4; i < grants.length; i++) expect(grants[i]! - grants[i - 4]!, `turn ${i}`).toBeGreaterThan(1000);
+    // Ten turns at four a second: the last one a little over two seconds after the first.
+    expect(grants.at(-1)! - grants[0]!).toBeGreaterThan(2000);
+    expect(Math.max(...other) - Math.min(...other)).toBeLessThan(1000);
+  });
+
+  it('gives the next turn to the most watched feed', async () => {
+    const budget = new HostBudget(1);
+    const order: string[] = [];
+    const take = (name: string, priority: number) => budget.acquire('h.example', { priority: () => priority, signal: signal() }).then(() => order.push(name));
+    await Promise.all([take('quiet', 0), take('busy', 50), take('busier', 100)]);
+    expect(order).toEqual(['busier', 'busy', 'quiet']);
+  });
+
+  it('a feed waiting behind ever more watched ones gains a point a second, so its turn comes', async () => {
+    const budget = new HostBudget(2);
+    const busy: Promise<void>[] = [];
+    const arrive = () => busy.push(budget.acquire('q.example', { priority: () => 1, signal: signal() }));
+    for (let i = 0; i < 4; i++) arrive();
+    const arrivals = setInterval(arrive, 250);
+    let quietAt = 0;
+    const started = Date.now();
+    const quiet = budget.acquire('q.example', { priority: () => 0, signal: signal() }).then(() => (quietAt = Date.now()));
+    await quiet;
+    clearInterval(arrivals);
+    await Promise.all(busy);
+    // Four busier feeds arrive per second for two turns per second. The quiet one goes after those
+    // queued before it and those arriving within a second after it (a point of priority is a second
+    // of waiting): about eight turns, four seconds; without aging it would wait for ever.
+    expect(quietAt - started).toBeLessThan(6000);
+  }, 10_000);
+
+  it('a feed that stops wanting its turn (unsubscribed) leaves the queue at once', async () => {
+    const budget = new HostBudget(1);
+    await budget.acquire('h.example', { priority: () => 1, signal: signal() });
+    const controller = new AbortController();
+    const left = budget.acquire('h.example', { priority: () => 1, signal: controller.signal });
+    expect(budget.waiting('h.example')).toBe(1);
+    controller.abort();
+    await left;
+    expect(budget.waiting('h.example')).toBe(0);
+  });
+
+  it('names the host of a feed, and none for the demo source', () => {
+    expect(feedHost('https://Feeds.Finance.Yahoo.com/rss/2.0/headline?s=TSLA')).toBe('feeds.finance.yahoo.com');
+    expect(feedHost('demo:TSLA')).toBeUndefined();
+  });
+});
