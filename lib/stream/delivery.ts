@@ -40,6 +40,36 @@ export function takeNew(subscription: NewsSubscription, delivered: Delivered, pa
   return { articles, warnings: snapshot.warnings, cursor, marks };
 }
 
+/**
+ * The first news event does not wait for a slow feed (contract §1, "as soon as the first fetch
+ * completes"); feeds that answer later must not flood the events after it with everything they
+ * hold. Of what they bring that is older than the first event, only what would have made the
+ * first event's latest `limit` (counted together with what it sent) goes out; the rest counts as
+ * delivered. Anything newer than the first event is news and always goes out.
+ */
+export interface LateFill {
+  at: number;
+  limit: number;
+  /** Sort times of everything sent so far as part of the first `limit`. */
+  sentTimes: number[];
+}
+
+export function lateFill(sent: readonly Article[], limit: number, at: number): LateFill {
+  return { at, limit, sentTimes: sent.map(sortTimeOf) };
+}
+
+/** Applies `fill` to a batch (newest first) and remembers what it let through. */
+export function fillFromLateFeeds(fill: LateFill, newestFirst: readonly Article[]): Article[] {
+  const older = newestFirst.map(sortTimeOf).filter((time) => time <= fill.at);
+  const ranked = [...fill.sentTimes, ...older].sort((a, b) => b - a);
+  const threshold = ranked.length > fill.limit ? ranked[fill.limit - 1]! : -Infinity;
+  const passed = newestFirst.filter((article) => sortTimeOf(article) > fill.at || sortTimeOf(article) >= threshold);
+  fill.sentTimes.push(...passed.map(sortTimeOf).filter((time) => time <= fill.at));
+  return passed;
+}
+
+const sortTimeOf = (article: Article): number => Date.parse(article.publishedAt ?? article.firstSeenAt ?? '') || 0;
+
 /** Most articles a catch-up (`since`) carries, contract §6.2. */
 export const CATCH_UP_MAX = 50;
 

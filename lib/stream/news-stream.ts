@@ -2,8 +2,9 @@ import type { Article } from '@/lib/contract/article';
 import type { StreamParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
 import { newStreamId, processEpoch, type CursorCodec, type StreamCursor } from './cursor';
-import { catchUp, deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
+import { catchUp, deliveredFrom, fillFromLateFeeds, frontier, lateFill, nothingDelivered, takeNew, type Delivered, type LateFill } from './delivery';
 import type { StreamEvent } from './events';
+import type { NewsSubscription } from '@/lib/news/hub/news-hub';
 import { newsHub } from './hub';
 import { nextTick, progressAt, sleepUntil } from './schedule';
 import { passesFilters } from './selection';
@@ -78,11 +79,17 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
       progress: resume ? lastProgress : 0,
     };
 
-    await subscription.ready(signal, Math.max(0, Math.min(settings().newsFetchTimeoutMs + 1000, endsAt - Date.now() - 1)));
     let first: FirstBatch | undefined = after ? 'catch-up' : nothingDelivered(delivered) ? 'latest' : undefined;
+    await firstAnswers(subscription, first, signal, endsAt);
+    let fill: LateFill | undefined;
     while (!signal.aborted && Date.now() < endsAt) {
+      const pending = subscription.pending();
       const batch = takeNew(subscription, delivered, passes);
-      const { articles, truncated } = pick(batch.articles, first, params.limit);
+      const picked = pick(batch.articles, first, params.limit);
+      const articles = fill ? fillFromLateFeeds(fill, picked.articles) : picked.articles;
+      const truncated = picked.truncated;
+      if (first === 'latest' && pending > 0) fill = lateFill(articles, params.limit, Date.now());
+      else if (pending === 0) fill = undefined;
       first = undefined;
       delivered = { local: batch.cursor, floor: delivered.floor };
       lastSeq = batch.cursor;
@@ -99,7 +106,9 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
         timestamp: new Date(at).toISOString(),
         progress: nextProgress(at),
       };
-      await sleepUntil(nextTick(at, startedAt, endsAt, params.interval), signal);
+      // While feeds have yet to answer, what they bring goes out as it comes, not at the next tick.
+      const tick = nextTick(at, startedAt, endsAt, params.interval);
+      await (fill ? sleepUntilAnswer(subscription, tick, signal) : sleepUntil(tick, signal));
     }
     if (signal.aborted) return;
     const at = Date.now();
@@ -111,6 +120,34 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
     yield { type: 'error', message, cursor: cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 };
   } finally {
     subscription.close();
+  }
+}
+
+/** How long the first news event waits for the other feeds once one has answered. */
+const FIRST_EVENT_GRACE_MS = 750;
+
+/**
+ * Waits for the feeds before the first news event: a catch-up needs them all (up to a fetch
+ * timeout); the latest news waits for the first feed to answer, then at most FIRST_EVENT_GRACE_MS
+ * for the rest, so a slow or hanging feed delays nothing for long.
+ */
+async function firstAnswers(subscription: NewsSubscription, first: FirstBatch | undefined, signal: AbortSignal, endsAt: number): Promise<void> {
+  const wait = () => Math.max(0, Math.min(settings().newsFetchTimeoutMs + 1000, endsAt - Date.now() - 1));
+  if (first !== 'latest') return subscription.ready(signal, wait());
+  await subscription.ready(signal, wait(), { any: true });
+  await subscription.ready(signal, Math.min(FIRST_EVENT_GRACE_MS, wait()));
+}
+
+/** Sleeps until `time`, or until a feed answers, whichever comes first. */
+async function sleepUntilAnswer(subscription: NewsSubscription, time: number, signal: AbortSignal): Promise<void> {
+  const woken = new AbortController();
+  const stop = () => woken.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.race([sleepUntil(time, woken.signal), subscription.nextAnswer(woken.signal, Math.max(0, time - Date.now()))]);
+  } finally {
+    signal.removeEventListener('abort', stop);
+    woken.abort();
   }
 }
 

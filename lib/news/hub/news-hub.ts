@@ -7,6 +7,7 @@ import type { SharedFeeds } from '../shared/shared-feeds';
 import type { NewsSnapshot } from '../types';
 import { ArticleRegistry } from './article-registry';
 import { mergeDuplicates } from './merge-stories';
+import { waitForFeeds } from './wait-for-feeds';
 import { SymbolTable } from './symbol-table';
 import { tagSymbols } from './tag-symbols';
 
@@ -20,8 +21,15 @@ export interface NewsSubscription {
    * older than this is too old. Meaningful once `ready` has resolved.
    */
   coveredSince(): number;
-  /** Resolves when every feed has been tried once, when `timeoutMs` passes, or when `signal` aborts. */
-  ready(signal: AbortSignal, timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when every feed (or with `any`, at least one) has been tried once and is current, when
+   * `timeoutMs` passes, or when `signal` aborts.
+   */
+  ready(signal: AbortSignal, timeoutMs: number, options?: { any?: boolean }): Promise<void>;
+  /** Feeds not tried yet: their first results are still to come. */
+  pending(): number;
+  /** Resolves when one of the feeds not tried yet answers, after `timeoutMs`, or when `signal` aborts. */
+  nextAnswer(signal: AbortSignal, timeoutMs: number): Promise<void>;
   /** Highest article seq the process has assigned: the cursor after this snapshot. */
   cursor(): number;
   /** The feed keys, in a fixed order (the same on every instance for the same symbols). */
@@ -84,7 +92,9 @@ export class NewsHub {
       cursor: () => this.registry.cursor,
       feedKeys: () => pollers.map((p) => p.spec.key),
       marks: () => pollers.map((p) => p.mark),
-      ready: (signal, timeoutMs) => waitForAll(pollers, signal, timeoutMs),
+      ready: (signal, timeoutMs, options) => waitForFeeds(pollers, signal, timeoutMs, options?.any ? 'some' : 'every'),
+      pending: () => pollers.filter((p) => !p.attempted).length,
+      nextAnswer: (signal, timeoutMs) => waitForFeeds(pollers.filter((p) => !p.attempted), signal, timeoutMs, 'some'),
       close: () => {
         if (closed) return;
         closed = true;
@@ -147,28 +157,3 @@ export class NewsHub {
     this.snapshots.clear();
   }
 }
-
-/**
- * Every feed tried once, and feeds that sat idle past their period (no subscriber kept them
- * polling) tried again: otherwise a snapshot after a quiet spell would serve old news.
- */
-function waitForAll(pollers: FeedPoller[], signal: AbortSignal, timeoutMs: number): Promise<void> {
-  const stale = new Map(pollers.filter((p) => p.overdue).map((p) => [p, p.polls] as const));
-  const fresh = () => pollers.every((p) => p.attempted && (stale.get(p) ?? -1) < p.polls);
-  if (fresh() || signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const check = () => {
-      if (fresh()) done();
-    };
-    const stopListening = pollers.map((p) => p.onAttempt(check));
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      for (const stop of stopListening) stop();
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
