@@ -19,10 +19,11 @@ export async function newsSnapshot(request: Request): Promise<Response> {
   return Response.json(body, { headers: { ...outcome.headers, 'Cache-Control': 'no-store' } });
 }
 
-/** HEAD: the same validation and status, no feeds read and nothing counted. */
-export function newsSnapshotHead(request: Request): Response {
+/** HEAD: the same validation (a `since` cursor included) and status, no feeds read and nothing counted. */
+export async function newsSnapshotHead(request: Request): Promise<Response> {
   const parsed = parse(request);
-  const status = parsed.ok ? 200 : parsed.response.status;
+  const since = parsed.ok ? await readSince(parsed.params.since, parsed.params.symbols) : undefined;
+  const status = !parsed.ok ? parsed.response.status : since?.ok === false ? 400 : 200;
   return new Response(null, { status, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
 }
 

@@ -8,9 +8,10 @@ import { runStreamTool } from './stream-tool';
 import { snapshotToolInputSchema, snapshotToolOutputSchema, streamToolInputSchema, streamToolOutputSchema } from './tool-schemas';
 
 const INSTRUCTIONS =
-  'Market news for stock, index, crypto and currency symbols from public financial news feeds. ' +
-  'Use get_market_news for the latest headlines right now; use stream_market_news to watch a symbol for a while ' +
-  '(it reports each batch of new articles as progress and returns everything delivered at the end).';
+  'Market news for stock, index, crypto and currency symbols (one, or a watchlist of up to 25) from public financial ' +
+  'news feeds. Use get_market_news for the latest headlines right now; use stream_market_news to watch for a while ' +
+  '(it reports each batch of new articles as progress and returns everything delivered at the end, with a cursor: ' +
+  'pass it as `since` to the next call to keep following without repeats).';
 
 /**
  * One server instance per HTTP request (createMcpHandler calls this for every exchange, modern or
@@ -27,11 +28,12 @@ export function createNewsServer(context: Pick<McpRequestContext, 'requestInfo'>
     {
       title: 'Stream live market news',
       description:
-        'Watch live news for one ticker symbol for a period of time (default 60 s). Sends a progress update at once, ' +
-        'then one every `interval` with the articles that are new since the last update, and returns every article ' +
+        'Watch live news for one ticker (`symbol`) or a watchlist of up to 25 (`symbols`) for a period of time ' +
+        '(default 60 s), optionally filtered by words (`query`) or SEC form types (`forms`). Sends a progress update at ' +
+        'once, then one every `interval` with the articles that are new since the last update, and returns every article ' +
         'delivered plus a `cursor`. Use it to follow breaking news as it happens; for a one-off look at the latest ' +
-        'headlines use get_market_news instead. If a call is interrupted, call again with `since` set to the last ' +
-        'cursor to continue without repeats.',
+        'headlines use get_market_news instead. To keep following, call again with `since` set to the returned cursor: ' +
+        'the next call starts with what arrived in between, without repeats.',
       inputSchema: streamToolInputSchema(),
       outputSchema: streamToolOutputSchema,
       annotations: { title: 'Stream live market news', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -44,8 +46,10 @@ export function createNewsServer(context: Pick<McpRequestContext, 'requestInfo'>
     {
       title: 'Get latest market news',
       description:
-        'The latest news headlines for one ticker symbol (stocks such as TSLA or AAPL, indices such as ^GSPC, ' +
-        'crypto such as BTC-USD, currencies such as EURUSD=X), newest first, returned at once with source, time, link and summary.',
+        'The latest news headlines for one ticker (`symbol`: stocks such as TSLA or AAPL, indices such as ^GSPC, crypto such ' +
+        'as BTC-USD, currencies such as EURUSD=X) or a watchlist (`symbols`), newest first, returned at once with source, ' +
+        'time, link, summary and the symbols each concerns; optionally filtered (`query`, `forms`), or only what arrived ' +
+        'after an earlier `cursor` (`since`).',
       inputSchema: snapshotToolInputSchema(),
       outputSchema: snapshotToolOutputSchema,
       annotations: { title: 'Get latest market news', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

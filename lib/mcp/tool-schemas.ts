@@ -124,7 +124,7 @@ export const streamToolOutputSchema = z.object({
   ...watched,
   startedAt: z.string().describe('ISO time the stream started.'),
   endedAt: z.string().describe('ISO time the stream ended.'),
-  articles: z.array(articleSchema).describe('Every article delivered during the call, newest first within each update.'),
+  articles: z.array(articleSchema).describe('Every article delivered during the call: newest first within each update, a catch-up after `since` oldest first.'),
   cursor: z.string().describe('Pass as `since` to a later call to get only articles newer than these.'),
   demo: z.boolean().describe('True when the server runs on its built-in demo feed (not real news).'),
   warnings: z.array(feedWarningSchema).describe('Feeds that failed during the last update (empty when none did).'),

@@ -21,5 +21,5 @@ export async function historyCovers(symbols: readonly string[], at: number, sign
 
 /** The 400 for a cursor the history no longer covers, naming `since`. */
 export function tooOldMessage(field = 'since'): string {
-  return `${field} is older than the article history (the last ${HISTORY_WINDOW_MS / 3_600_000} hours, at most as far back as the feeds were followed): load /api/news for the latest headlines and continue from its cursor`;
+  return `${field} is older than the article history (the last ${HISTORY_WINDOW_MS / 3_600_000} hours, at most as far back as the feeds were followed): get the latest headlines (GET /api/news, or the get_market_news tool) and continue from their cursor`;
 }

@@ -50,12 +50,14 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
   const epoch = processEpoch();
   const passes = passesFilters(params);
   let lastProgress = resume ? progressAt(resume.at, startedAt, endsAt) : 0;
-  let lastSeq = resume && resume.epoch === epoch ? resume.seq : 0;
+  const from = resume ?? (after && 'cursor' in after ? after.cursor : undefined);
+  // A `since` stream starts where its cursor left off: even its `connected` id is a position a
+  // reconnect can continue from without repeats.
+  let lastSeq = from && from.epoch === epoch ? from.seq : 0;
   let total = 0;
 
   const subscription = newsHub().subscribe(params.symbols, params.interval);
   const feedKeys = subscription.feedKeys();
-  const from = resume ?? (after && 'cursor' in after ? after.cursor : undefined);
   let delivered = startingPoint(from, after, feedKeys);
   let lastShared = frontier(delivered, feedKeys, []);
 

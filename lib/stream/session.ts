@@ -60,15 +60,17 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   if (resume && connectionKey) await connections.get(connectionKey)?.close();
   const claimed = claimSymbols(request, endpoint, params.symbols);
   if (!claimed.ok) return claimed;
-  const since = input.after && ('cursor' in input.after ? input.after.cursor.at : input.after.time);
-  if (since !== undefined && !(await historyCovers(params.symbols, since, request?.signal ?? new AbortController().signal))) {
-    claimed.release();
-    return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
-  }
   const admission = request ? await admitStream(request, endpoint, { streamId: plan.streamId, endsAt: plan.endsAt, resumed: Boolean(resume) }) : undefined;
   if (admission && !admission.ok) {
     claimed.release();
     return { ok: false, refusal: admission };
+  }
+  // After admission: checking the history may fetch feeds, which a client over its limits must not cause.
+  const since = input.after && ('cursor' in input.after ? input.after.cursor.at : input.after.time);
+  if (since !== undefined && !(await historyCovers(params.symbols, since, request?.signal ?? new AbortController().signal))) {
+    claimed.release();
+    if (admission?.ok) await admission.release();
+    return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
   }
   const codec = await cursorCodec();
 

@@ -29,8 +29,8 @@ export type SnapshotOutcome = { ok: true; news: MarketNews; headers: Record<stri
 
 /**
  * The latest headlines, or what arrived after `since`, for `/api/news` and get_market_news: a
- * place for the symbols (503 when the server is at capacity), a `since` the history still covers
- * (400), the client's snapshot limit (429), then at most one fetch timeout of waiting for feeds.
+ * place for the symbols (503 when the server is at capacity), the client's snapshot limit (429),
+ * a `since` the history still covers (400), then at most one fetch timeout of waiting for feeds.
  */
 export async function marketNewsFor(
   request: Request | undefined,
@@ -42,12 +42,13 @@ export async function marketNewsFor(
   const claimed = claimSymbols(request, endpoint, params.symbols);
   if (!claimed.ok) return claimed;
   try {
+    const admission = request ? await admitSnapshot(request, endpoint) : { ok: true as const, headers: {} };
+    if (!admission.ok) return { ok: false, refusal: admission };
+    // After admission: checking the history may fetch feeds, which a client over its limit must not cause.
     const since = after && ('cursor' in after ? after.cursor.at : after.time);
     if (since !== undefined && !(await historyCovers(params.symbols, since, signal))) {
       return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
     }
-    const admission = request ? await admitSnapshot(request, endpoint) : { ok: true as const, headers: {} };
-    if (!admission.ok) return { ok: false, refusal: admission };
     return { ok: true, news: await getMarketNews(params, after, signal), headers: admission.headers };
   } finally {
     claimed.release();

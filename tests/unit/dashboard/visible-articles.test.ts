@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseQuery, type ParsedQuery } from '@/lib/contract/filters';
 import { mergeArticles } from '@/lib/dashboard/articles';
 import { belongsToWatchlist, newArticleCounts, shownSymbols, visibleArticles } from '@/lib/dashboard/visible-articles';
-import { received } from './dashboard/fixtures';
+import { received } from './fixtures';
 
 const q = (text: string): ParsedQuery => {
   const parsed = parseQuery(text);

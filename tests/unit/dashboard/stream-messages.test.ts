@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStreamMessage } from '@/lib/dashboard/stream-messages';
 
-import { progressData as progress, wireArticle as article } from './dashboard/fixtures';
+import { progressData as progress, wireArticle as article } from './fixtures';
 
 describe('parseStreamMessage', () => {
   it('decodes the connected event, with the demo flag', () => {

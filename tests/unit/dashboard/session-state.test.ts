@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialSessionState, isActive, sessionReducer, type SessionAction, type SessionState } from '@/lib/dashboard/session-state';
 import type { StreamMessage } from '@/lib/dashboard/stream-messages';
-import { received } from './dashboard/fixtures';
+import { received } from './fixtures';
 
 const T = Date.parse('2026-11-25T10:00:02.000Z');
 const connected: StreamMessage = { kind: 'connected', token: 't', symbols: ['TSLA'], endsAt: '2026-11-25T10:01:00.000Z', timestamp: '2026-11-25T10:00:00.000Z', demo: false, resumed: false };

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveSession, SWITCH_DEBOUNCE_MS, type SessionSettings } from '@/lib/dashboard/live-session';
 import { SEAM_JITTER_MS } from '@/lib/dashboard/session-plan';
 import type { StreamOptions } from '@/lib/dashboard/stream-options';
-import { fakeServer, type FakeRequest } from './dashboard/fake-stream-server';
-import { finalData, progressData, wireArticle } from './dashboard/fixtures';
+import { fakeServer, type FakeRequest } from './fake-stream-server';
+import { finalData, progressData, wireArticle } from './fixtures';
 
 const T0 = Date.parse('2026-11-25T14:05:00.000Z');
 const OPEN: StreamOptions = { interval: 1000, duration: null, maxDuration: 60_000, heartbeat: 15_000 };

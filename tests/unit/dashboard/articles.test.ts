@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LISTED, mergeArticles, validArticles } from '@/lib/dashboard/articles';
-import { received as article, wireArticle } from './dashboard/fixtures';
+import { received as article, wireArticle } from './fixtures';
 
 describe('mergeArticles', () => {
   it('orders newest first, using firstSeenAt where publishedAt is missing', () => {
