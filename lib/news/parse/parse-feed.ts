@@ -18,6 +18,11 @@ type RawItem = Record<string, unknown>;
  */
 const ATOM_DATES: Record<string, string> = { published: 'atom-published', updated: 'atom-updated' };
 
+/** Characters xml2js parses between two turns of the event loop (about 10 ms of work each). */
+const PARSE_CHUNK_CHARS = 32 * 1024;
+/** Items turned into articles between two turns of the event loop. */
+const ITEMS_PER_SLICE = 100;
+
 const ITEM_FIELDS = ['atom-published', 'atom-updated', 'metadata:sponsored', 'metadata:type', 'id', 'category'];
 
 /**
@@ -43,7 +48,9 @@ export async function parseFeed(xml: string, ctx: ParseContext): Promise<ParseOu
   const now = Date.now();
   const seen = new Set<string>();
   const articles: FeedArticle[] = [];
-  for (const item of feed.items ?? []) {
+  for (const [i, item] of (feed.items ?? []).entries()) {
+    // A feed of thousands of items: let other streams' events out every so often.
+    if (i > 0 && i % ITEMS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const article = toArticle(item, ctx, now);
     if (!article || seen.has(article.id)) continue;
     seen.add(article.id);
@@ -61,7 +68,9 @@ function parseXml(xml: string): Promise<{ title?: unknown; items?: RawItem[] }> 
   const parser = new Parser<Record<string, unknown>, RawItem>({
     defaultRSS: 2,
     customFields: { item: ITEM_FIELDS },
-    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATES[name] ?? name] },
+    // async: xml2js parses in chunks with a turn of the event loop between them, so a feed near
+    // NEWS_MAX_FEED_BYTES does not stall every open stream while it is read.
+    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATES[name] ?? name], async: true, chunkSize: PARSE_CHUNK_CHARS },
   });
   // The promise settles once even if xml2js calls back twice (error after end) or throws synchronously.
   return new Promise((resolve, reject) => {
