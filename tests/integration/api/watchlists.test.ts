@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppServer } from '@/tests/support/app-server';
 import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
-import { openSse, progressBody } from '@/tests/support/sse-client';
+import { isFinal, openSse, progressBody } from '@/tests/support/sse-client';
 import { activeStreams, call, lastMessage, mcpCall, waitUntil } from '@/tests/integration/guard/support';
 
 /**
@@ -52,23 +52,30 @@ function secFilings(symbol: string): string {
   );
 }
 
-const firstNews = async (url: string) => {
+/**
+ * Every news event of a whole stream: the first one may come before every feed has answered
+ * (first news as soon as one feed does), so the articles are those of all news events.
+ */
+const streamNews = async (url: string) => {
   const stream = await openSse(url);
   expect(stream.status).toBe(200);
-  await stream.waitFor((events) => events.some((e) => 'news' in (progressBody(e) ?? {})), 10_000);
+  await stream.waitFor((events) => events.some(isFinal), 15_000);
   stream.close();
   const bodies = stream.events.map(progressBody).filter(Boolean) as Array<Record<string, unknown>>;
-  return { connected: bodies[0]!, news: bodies.find((b) => 'news' in b) as { symbols?: string[]; symbol?: string; news: { count: number; articles: Article[] } } };
+  const newsEvents = bodies.filter((b) => 'news' in b) as Array<{ symbols?: string[]; symbol?: string; news: { count: number; articles: Article[] } }>;
+  expect(newsEvents.length).toBeGreaterThan(0);
+  return { connected: bodies[0]!, news: newsEvents[0]!, newsEvents, articles: newsEvents.flatMap((e) => e.news.articles) };
 };
 const byId = (articles: Article[]) => Object.fromEntries(articles.map((a) => [a.id, a.symbols]));
 
 describe('one stream for a watchlist', () => {
   it('delivers the articles of all three symbols, each tagged with the symbols it concerns; market items by whole-word mentions only', async () => {
-    const { connected, news } = await firstNews(`${app.url}/api/mcp/stream-news?symbols=wla,WLB,WLC&interval=1000&duration=3000&limit=50`);
+    const { connected, news, articles } = await streamNews(`${app.url}/api/mcp/stream-news?symbols=wla,WLB,WLC&interval=1000&duration=3000&limit=50`);
     expect(connected).toMatchObject({ status: 'connected', symbols: ['WLA', 'WLB', 'WLC'] });
     expect(connected).not.toHaveProperty('symbol');
     expect(news.symbols).toEqual(['WLA', 'WLB', 'WLC']);
-    expect(byId(news.news.articles)).toEqual({
+    expect(articles.map((a) => a.id)).toHaveLength(new Set(articles.map((a) => a.id)).size);
+    expect(byId(articles)).toEqual({
       ...Object.fromEntries(['WLA', 'WLB', 'WLC'].flatMap((s) => [[`urn:${s}:1`, [s]], [`urn:${s}:2`, [s]]])),
       'wla-1': ['WLA'],
       'wla-2': ['WLA'],
@@ -81,11 +88,11 @@ describe('one stream for a watchlist', () => {
   });
 
   it('a single-symbol stream keeps its shape (symbol, not symbols) and tags articles too', async () => {
-    const { connected, news } = await firstNews(`${app.url}/api/mcp/stream-news?symbol=WLA&interval=1000&duration=2000&limit=50`);
+    const { connected, news, articles } = await streamNews(`${app.url}/api/mcp/stream-news?symbol=WLA&interval=1000&duration=2000&limit=50`);
     expect(connected).toHaveProperty('symbol', 'WLA');
     expect(news.symbol).toBe('WLA');
-    expect(byId(news.news.articles)['wla-1']).toEqual(['WLA']);
-    expect(byId(news.news.articles)['mkt-1']).toEqual(['WLA']);
+    expect(byId(articles)['wla-1']).toEqual(['WLA']);
+    expect(byId(articles)['mkt-1']).toEqual(['WLA']);
   });
 
   it('is one stream for the concurrency cap', async () => {
@@ -126,9 +133,9 @@ describe('filters', () => {
   });
 
   it('on the stream, `count` counts what passed', async () => {
-    const { news } = await firstNews(`${app.url}/api/mcp/stream-news?symbols=WLA,WLB&q=earnings&interval=1000&duration=2000&limit=50`);
-    expect(news.news.articles.map((a) => a.id).sort()).toEqual(['mkt-3', 'wla-1']);
-    expect(news.news.count).toBe(2);
+    const { newsEvents, articles } = await streamNews(`${app.url}/api/mcp/stream-news?symbols=WLA,WLB&q=earnings&interval=1000&duration=2000&limit=50`);
+    expect(articles.map((a) => a.id).sort()).toEqual(['mkt-3', 'wla-1']);
+    for (const event of newsEvents) expect(event.news.count).toBe(event.news.articles.length);
   });
 });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamParams } from '@/lib/contract/query';
-import { createCursorCodec, scopeOf, type StreamCursor } from '@/lib/stream/cursor';
-import { readCursor, TEST_CURSOR_SECRET } from '@/tests/support/cursors';
+import { readCursor } from '@/tests/support/cursors';
+import { streamDriver } from '@/tests/support/news-stream';
 import type { StreamEvent } from '@/lib/stream/events';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
 import { sleep } from '@/tests/support/wait';
@@ -13,7 +12,7 @@ import { sleep } from '@/tests/support/wait';
  */
 let feeds: FeedServer;
 let tool: typeof import('@/lib/stream/news-stream');
-let snapshot: typeof import('@/lib/stream/snapshot');
+let driver: ReturnType<typeof streamDriver>;
 let hub: typeof import('@/lib/stream/hub');
 
 const MIN = 60_000;
@@ -34,7 +33,7 @@ beforeAll(async () => {
   process.env.LOG_LEVEL = 'error';
   (await import('@/lib/config/settings')).resetSettings();
   tool = await import('@/lib/stream/news-stream');
-  snapshot = await import('@/lib/stream/snapshot');
+  driver = streamDriver(tool, await import('@/lib/stream/snapshot'));
   hub = await import('@/lib/stream/hub');
   feeds.set('/market.xml', rssFeed('Market', items('mkt', 3, 3 * 24 * 60)));
 });
@@ -42,25 +41,6 @@ afterAll(async () => {
   await feeds.close();
 });
 
-/** A single-symbol request as the query parser gives it. */
-type OneSymbol = Omit<StreamParams, 'symbols' | 'watchlist'> & { symbol: string };
-const asParams = ({ symbol, ...rest }: OneSymbol): StreamParams => ({ ...rest, symbols: [symbol], watchlist: false });
-
-/** A stream as the session runs it: planned (new, or resumed from a cursor), signed, then iterated. */
-function stream(request: OneSymbol, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
-  const { since, signal } = options;
-  const params = asParams(request);
-  const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
-  const plan = tool.planStream(params.duration, options.resume);
-  return tool.streamMarketNews(params, plan, { signal, codec: createCursorCodec(TEST_CURSOR_SECRET), scope: scopeOf(params.symbols), after });
-}
-
-/** A snapshot as /api/news serves it (no request: no limits). */
-async function latest(symbol: string, limit: number) {
-  const outcome = await snapshot.marketNewsFor(undefined, 'news', { symbols: [symbol], watchlist: false, limit }, undefined, new AbortController().signal);
-  if (!outcome.ok) throw new Error(outcome.refusal.message);
-  return outcome.news;
-}
 
 type Received = { event: StreamEvent; at: number };
 
@@ -97,7 +77,7 @@ describe('streamMarketNews', () => {
   it.concurrent('connected → news every interval → complete at endsAt, progress strictly increasing', async () => {
     feeds.set('/sym/ORD.xml', rssFeed('ORD', items('ord', 5)));
     const started = Date.now();
-    const events = await collect(stream({ symbol: 'ORD', interval: 1000, duration: 3500, limit: 10 }, { signal: new AbortController().signal }));
+    const events = await collect(driver.stream({ symbol: 'ORD', interval: 1000, duration: 3500, limit: 10 }, { signal: new AbortController().signal }));
     const types = events.map((r) => r.event.type);
     expect(types[0]).toBe('connected');
     expect(types.at(-1)).toBe('complete');
@@ -147,7 +127,7 @@ describe('streamMarketNews', () => {
     feeds.set(path, rssFeed('LIM', base));
     const added: string[] = [];
     const events = await collect(
-      stream({ symbol: 'LIM', interval: 1000, duration: 3500, limit: 3 }, { signal: new AbortController().signal }),
+      driver.stream({ symbol: 'LIM', interval: 1000, duration: 3500, limit: 3 }, { signal: new AbortController().signal }),
       (r, all) => {
         if (r.event.type === 'news' && news(all).length === 1) {
           // Two newer items and one older-dated item the feed only now carries: all three are new.
@@ -174,7 +154,7 @@ describe('streamMarketNews', () => {
     const path = '/sym/ABT.xml';
     feeds.set(path, rssFeed('ABT', items('abt', 2)));
     const controller = new AbortController();
-    const gen = stream({ symbol: 'ABT', interval: 1000, duration: 60_000, limit: 10 }, { signal: controller.signal });
+    const gen = driver.stream({ symbol: 'ABT', interval: 1000, duration: 60_000, limit: 10 }, { signal: controller.signal });
     expect((await gen.next()).value?.type).toBe('connected');
     expect((await gen.next()).value?.type).toBe('news');
     const pending = gen.next(); // now sleeping until the next tick
@@ -191,7 +171,7 @@ describe('streamMarketNews', () => {
   it.concurrent('aborting while waiting for a hanging feed ends the stream promptly', async () => {
     feeds.set('/sym/ABH.xml', { kind: 'hang' });
     const controller = new AbortController();
-    const gen = stream({ symbol: 'ABH', interval: 1000, duration: 60_000, limit: 10 }, { signal: controller.signal });
+    const gen = driver.stream({ symbol: 'ABH', interval: 1000, duration: 60_000, limit: 10 }, { signal: controller.signal });
     expect((await gen.next()).value?.type).toBe('connected');
     const pending = gen.next();
     await sleep(100);
@@ -205,7 +185,7 @@ describe('streamMarketNews', () => {
     const path = '/sym/RSM.xml';
     feeds.set(path, rssFeed('RSM', items('rsm', 3)));
     const params = { symbol: 'RSM', interval: 1000, duration: 4000, limit: 10 };
-    const first = stream(params, { signal: new AbortController().signal });
+    const first = driver.stream(params, { signal: new AbortController().signal });
     const connected = (await first.next()).value as StreamEvent & { type: 'connected' };
     const news1 = await newsWith(first, 'rsm-0');
     await first.return(undefined); // the client went away
@@ -213,7 +193,7 @@ describe('streamMarketNews', () => {
     feeds.set(path, rssFeed('RSM', [{ id: 'rsm-new', title: 'RSM fresh headline after the drop', link: 'https://news.example/rsm/new', published: ago(0.1) }, ...items('rsm', 3)]));
     await sleep(1200);
     const resume = readCursor(news1.cursor);
-    const events = await collect(stream(params, { signal: new AbortController().signal, resume }));
+    const events = await collect(driver.stream(params, { signal: new AbortController().signal, resume }));
     const again = events[0]!.event;
     expect(again).toMatchObject({ type: 'connected', resumed: true, streamId: connected.streamId, endsAt: connected.endsAt });
     expect(again.progress).toBeGreaterThan(0);
@@ -229,25 +209,26 @@ describe('streamMarketNews', () => {
   it.concurrent('`since` (a cursor or an ISO time) starts a new stream that skips what was delivered', async () => {
     const path = '/sym/SNC.xml';
     feeds.set(path, rssFeed('SNC', items('snc', 3, 30)));
-    const params = { symbol: 'SNC', interval: 1000, duration: 1500, limit: 10 };
-    const first = stream(params, { signal: new AbortController().signal });
+    // Long enough for a catch-up to wait out a slow fetch on a busy machine (it waits for every feed).
+    const params = { symbol: 'SNC', interval: 1000, duration: 4000, limit: 10 };
+    const first = driver.stream(params, { signal: new AbortController().signal });
     const delivered = await newsWith(first, 'snc-0');
     await first.return(undefined);
     feeds.set(path, rssFeed('SNC', [{ id: 'snc-new', title: 'SNC headline the first call missed', link: 'https://news.example/snc/new', published: ago(1) }, ...items('snc', 3, 30)]));
     await sleep(600);
 
-    const byCursor = await collect(stream(params, { signal: new AbortController().signal, since: delivered.cursor }));
+    const byCursor = await collect(driver.stream(params, { signal: new AbortController().signal, since: delivered.cursor }));
     expect(byCursor[0]!.event).toMatchObject({ type: 'connected', resumed: false });
     expect(ids(byCursor)).toEqual(['snc-new']);
 
     // An ISO time: only articles published after it (snc-0 is 30 minutes old, snc-new 1 minute).
-    const byTime = await collect(stream(params, { signal: new AbortController().signal, since: ago(10).toISOString() }));
+    const byTime = await collect(driver.stream(params, { signal: new AbortController().signal, since: ago(10).toISOString() }));
     expect(ids(byTime)).toEqual(['snc-new']);
   });
 
   it.concurrent('a failing feed is a warning on news events and never ends the stream early', async () => {
     feeds.set('/sym/FLR.xml', { kind: 'status', status: 500 });
-    const events = await collect(stream({ symbol: 'FLR', interval: 1000, duration: 2000, limit: 10 }, { signal: new AbortController().signal }));
+    const events = await collect(driver.stream({ symbol: 'FLR', interval: 1000, duration: 2000, limit: 10 }, { signal: new AbortController().signal }));
     expect(events.at(-1)!.event.type).toBe('complete');
     const first = news(events)[0]!;
     expect(first.warnings).toEqual([{ source: '127.0.0.1', error: 'feed answered HTTP 500' }]);
@@ -257,7 +238,7 @@ describe('streamMarketNews', () => {
   it.concurrent('a hanging feed cannot delay the final event past endsAt', async () => {
     feeds.set('/sym/SLW.xml', { kind: 'hang' });
     const started = Date.now();
-    const events = await collect(stream({ symbol: 'SLW', interval: 1000, duration: 1500, limit: 10 }, { signal: new AbortController().signal }));
+    const events = await collect(driver.stream({ symbol: 'SLW', interval: 1000, duration: 1500, limit: 10 }, { signal: new AbortController().signal }));
     expect(events.at(-1)!.event.type).toBe('complete');
     expect(events.at(-1)!.at - (started + 1500)).toBeLessThan(1000);
     for (let i = 2; i < events.length; i++) expect(events[i]!.event.progress).toBeGreaterThan(events[i - 1]!.event.progress);
@@ -269,11 +250,11 @@ describe('streamMarketNews', () => {
   it.concurrent('a stream resumed before its first news event still honours `limit`', async () => {
     feeds.set('/sym/RBF.xml', rssFeed('RBF', items('rbf', 8)));
     const params = { symbol: 'RBF', interval: 1000, duration: 2500, limit: 3 };
-    const first = stream(params, { signal: new AbortController().signal });
+    const first = driver.stream(params, { signal: new AbortController().signal });
     const connected = (await first.next()).value as StreamEvent & { type: 'connected' };
     await first.return(undefined);
     const resume = readCursor(connected.cursor);
-    const events = await collect(stream(params, { signal: new AbortController().signal, resume }));
+    const events = await collect(driver.stream(params, { signal: new AbortController().signal, resume }));
     // The latest `limit` of the symbol's articles, even when its feed answered after the market feed.
     expect(ids(events).filter((id) => id.startsWith('rbf-'))).toEqual(['rbf-0', 'rbf-1', 'rbf-2']);
   });
@@ -291,7 +272,7 @@ describe('streamMarketNews: delivery edge cases', () => {
     let moved = false;
     try {
       const events = await collect(
-        stream({ symbol: 'RSF', interval: 1000, duration: 5500, limit: 10 }, { signal: new AbortController().signal }),
+        driver.stream({ symbol: 'RSF', interval: 1000, duration: 5500, limit: 10 }, { signal: new AbortController().signal }),
         async (r) => {
           if (r.event.type !== 'news') return;
           if (!droppedAt) {
@@ -316,7 +297,7 @@ describe('streamMarketNews: delivery edge cases', () => {
 describe('getMarketNews', () => {
   it('returns at most `limit` latest articles at once, then releases its subscription', async () => {
     feeds.set('/sym/GMN.xml', rssFeed('GMN', items('gmn', 6)));
-    const result = await latest('GMN', 4);
+    const result = await driver.latest('GMN', 4);
     expect(result).toMatchObject({ symbols: ['GMN'], demo: false, warnings: [] });
     expect(result.articles.map((a) => a.id)).toEqual(['gmn-0', 'gmn-1', 'gmn-2', 'gmn-3']);
     const count = feeds.count('/sym/GMN.xml');
@@ -332,10 +313,10 @@ describe('getMarketNews', () => {
   it('a later snapshot reflects the feed as it is now, not as it was at the previous call', async () => {
     const path = '/sym/GMF.xml';
     feeds.set(path, rssFeed('GMF', items('gmf', 2, 5)));
-    expect((await latest('GMF', 10)).articles.map((a) => a.id)).toContain('gmf-0');
+    expect((await driver.latest('GMF', 10)).articles.map((a) => a.id)).toContain('gmf-0');
     feeds.set(path, rssFeed('GMF', [{ id: 'gmf-new', title: 'GMF headline published since the last call', link: 'https://news.example/gmf/new', published: ago(1) }, ...items('gmf', 2, 5)]));
     await sleep(1000); // several NEWS_MIN_POLL_MS periods: the poller is due again
-    const later = await latest('GMF', 10);
+    const later = await driver.latest('GMF', 10);
     expect(later.articles.map((a) => a.id)).toContain('gmf-new');
   });
 });
