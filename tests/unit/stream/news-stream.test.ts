@@ -224,7 +224,7 @@ describe('streamMarketNews', () => {
     // An ISO time: only articles published after it (snc-0 is 30 minutes old, snc-new 1 minute).
     const byTime = await collect(driver.stream(params, { signal: new AbortController().signal, since: ago(10).toISOString() }));
     expect(ids(byTime)).toEqual(['snc-new']);
-  });
+  }, 15_000);
 
   it.concurrent('a failing feed is a warning on news events and never ends the stream early', async () => {
     feeds.set('/sym/FLR.xml', { kind: 'status', status: 500 });
