@@ -1,18 +1,15 @@
 import { z } from 'zod';
+import { retryAfterMs } from '@/lib/http/retry-after';
 import { formatDuration } from './time';
 
 const errorBody = z.object({
   error: z.object({ code: z.number(), message: z.string(), data: z.unknown().optional() }),
 });
 
-/** Seconds from a Retry-After header: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** Whole seconds a Retry-After header asks for, rounded up so the user never retries early. */
 export function parseRetryAfter(header: string | null, nowMs: number): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - nowMs) / 1000));
+  const ms = retryAfterMs(header, nowMs);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 export interface FailureDescription {
