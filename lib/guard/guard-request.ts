@@ -57,17 +57,23 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
     });
   }
 
-  const forwarded = new Headers(request.headers);
-  if (!env.trustProxy) {
-    // Client-supplied forwarding headers are not evidence of anything here: drop them so `next start`
-    // records the socket address (see client-identity.ts).
-    forwarded.delete('x-forwarded-for');
-    forwarded.delete('x-real-ip');
-  }
-  const response = NextResponse.next({ request: { headers: forwarded } });
+  const response = NextResponse.next(env.trustProxy ? undefined : { request: { headers: withoutForwarding(request.headers) } });
   for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
   response.headers.append('Vary', 'Origin');
   return response;
+}
+
+/**
+ * Client-supplied forwarding headers are not evidence of anything without a trusted proxy: drop them
+ * so `next start` records the socket address (see client-identity.ts). Only then are request headers
+ * overridden: an override makes Next encode every header into the response and decode it again for
+ * the route, a per-request cost that a deployment behind a proxy (Vercel) need not pay.
+ */
+function withoutForwarding(headers: Headers): Headers {
+  const forwarded = new Headers(headers);
+  forwarded.delete('x-forwarded-for');
+  forwarded.delete('x-real-ip');
+  return forwarded;
 }
 
 /** Which requests need a key (contract §5): always /api/mcp, /api/metrics and health detail; other routes unless same-origin. */
