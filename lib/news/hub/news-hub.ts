@@ -12,6 +12,8 @@ import { SymbolTable } from './symbol-table';
 import { tagSymbols } from './tag-symbols';
 
 const IDLE_POLLER_TTL_MS = 15 * 60_000;
+/** Distinct selections cached within one version; beyond it the cache starts again (still correct, just recomputed). */
+const MAX_CACHED_SNAPSHOTS = 1000;
 
 export interface NewsSubscription {
   /** Current merged view of the feeds, tagged with the symbols (cached until a feed changes). */
@@ -68,7 +70,16 @@ export class NewsHub {
   }
 
   private readonly pollers = new Map<string, FeedPoller>();
-  private readonly snapshots = new Map<string, { version: number; snapshot: NewsSnapshot }>();
+  /**
+   * The snapshots of the current version, by selection: every stream of a selection takes the same
+   * one until a feed changes. Only selections with an open subscription are kept, and older versions
+   * are dropped at once: a snapshot is a tagged copy of its articles, and keeping it for nobody made
+   * an idle symbol cost several times its articles.
+   */
+  private readonly snapshots = new Map<string, NewsSnapshot>();
+  /** Open subscriptions per selection key. */
+  private readonly openSelections = new Map<string, number>();
+  private snapshotsVersion = 0;
   private version = 0;
 
   /**
@@ -84,7 +95,7 @@ export class NewsHub {
     this.sweepIdle();
     const unuse = symbols.map((symbol) => this.symbols.use(symbol));
     const pollers = feedsForSymbols(symbols).map((spec) => this.poller(spec));
-    const unsubscribes = [...pollers.map((p) => p.subscribe(intervalMs)), ...unuse];
+    const unsubscribes = [...pollers.map((p) => p.subscribe(intervalMs)), ...unuse, this.openSelection(symbols.join(','))];
     let closed = false;
     return {
       snapshot: () => this.snapshot(symbols, pollers),
@@ -100,6 +111,19 @@ export class NewsHub {
         closed = true;
         for (const unsubscribe of unsubscribes) unsubscribe();
       },
+    };
+  }
+
+  private openSelection(key: string): () => void {
+    this.openSelections.set(key, (this.openSelections.get(key) ?? 0) + 1);
+    return () => {
+      const left = (this.openSelections.get(key) ?? 1) - 1;
+      if (left > 0) {
+        this.openSelections.set(key, left);
+        return;
+      }
+      this.openSelections.delete(key);
+      this.snapshots.delete(key);
     };
   }
 
@@ -119,8 +143,12 @@ export class NewsHub {
 
   private snapshot(symbols: readonly string[], pollers: FeedPoller[]): NewsSnapshot {
     const key = symbols.join(',');
+    if (this.snapshotsVersion !== this.version || this.snapshots.size >= MAX_CACHED_SNAPSHOTS) {
+      this.snapshots.clear();
+      this.snapshotsVersion = this.version;
+    }
     const cached = this.snapshots.get(key);
-    if (cached && cached.version === this.version) return cached.snapshot;
+    if (cached) return cached;
     const owners = new Map(pollers.map((p) => [p.spec.key, p.spec.symbol]));
     const stories = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
     const articles = stories.map((story) => tagSymbols(story, symbols, (feed) => owners.get(feed)));
@@ -135,7 +163,7 @@ export class NewsHub {
       complete: pollers.every((p) => p.attempted),
       demo: isDemoMode(),
     };
-    this.snapshots.set(key, { version: this.version, snapshot });
+    if (this.openSelections.has(key)) this.snapshots.set(key, snapshot);
     return snapshot;
   }
 
@@ -145,7 +173,6 @@ export class NewsHub {
       if (poller.subscribers === 0 && poller.idleSince < cutoff) this.pollers.delete(key);
     }
     this.symbols.sweep(cutoff);
-    if (this.snapshots.size > 1000) this.snapshots.clear();
   }
 
   /** An evicted symbol's own feeds go; market-wide feeds are shared by every symbol and stay. */
