@@ -6,6 +6,7 @@
  *   npm run bench                  full run: N = 100, 1000, 5000, 10000; repeated; leak check
  *   npm run bench -- --quick       N = 100, 1000, one repetition, short leak check (a fast check)
  *   npm run bench -- --smoke       N = 50, no leak check; exits 1 if any stream failed or lost an event (CI)
+ *   npm run bench -- --scale       the scale scenarios of issue 15 (bench/scenarios/run-scale.mjs lists its options)
  *   options: --reps=K  --ns=100,1000  --servers=baseline,reference,app  --no-build
  *            --leak=CYCLESxSTREAMS  --no-leak  --leak-only
  *            --hold=SECONDS (default 10)  --profile (the app writes a V8 CPU profile per run to bench/.tmp/profiles)
@@ -15,29 +16,19 @@
  * process). Results: bench/results/<date>[-quick].{json,md,svg}; a full run also refreshes the
  * results section of docs/benchmarks.md.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { build } from './lib/build.mjs';
 import { renderChart } from './lib/chart.mjs';
 import { startLoadClient } from './lib/client-handle.mjs';
 import { startFeedServer } from './lib/feed-server.mjs';
-import { machineInfo } from './lib/machine.mjs';
+import { machineInfo, runRecord } from './lib/machine.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from './lib/proc-stats.mjs';
 import { evaluateTargets, renderMarkdown, summarizeRuns, updateDocs } from './lib/report.mjs';
-import { median } from './lib/stats.mjs';
-import {
-  APP_DIST_DIR,
-  REFERENCE_DIST_DIR,
-  SERVER_KINDS,
-  benchTmp,
-  nextBin,
-  probeDir,
-  referenceDir,
-  repoRoot,
-  startServer,
-} from './lib/server-process.mjs';
+import { kib, median, mib } from './lib/stats.mjs';
+import { SERVER_KINDS, benchTmp, probeDir, repoRoot, startServer, waitForActive } from './lib/server-process.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -80,29 +71,6 @@ const streamParams = { interval: config.intervalMs, duration: config.durationMs,
 
 const log = (...parts) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
-function build() {
-  const builds = [
-    { name: 'app', cwd: repoRoot, dist: path.join(repoRoot, APP_DIST_DIR), env: { NEXT_DIST_DIR: APP_DIST_DIR }, args: [] },
-    // Webpack for the reference: Turbopack would adopt the repository's own middleware.ts (it
-    // looks for it at the workspace root), and the reference must be a route doing nothing else.
-    { name: 'reference', cwd: referenceDir, dist: path.join(referenceDir, REFERENCE_DIST_DIR), env: { NEXT_DIST_DIR: REFERENCE_DIST_DIR }, args: ['--webpack'] },
-  ];
-  for (const b of builds) {
-    if (!config.servers.includes(b.name)) continue;
-    if (flag('no-build') && existsSync(path.join(b.dist, 'BUILD_ID'))) continue;
-    log(`building ${b.name} …`);
-    const result = spawnSync(process.execPath, [nextBin, 'build', ...b.args], {
-      cwd: b.cwd,
-      env: { ...process.env, ...b.env, NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    if (result.status !== 0) {
-      console.error(result.stdout.toString(), result.stderr.toString());
-      throw new Error(`next build of ${b.name} failed`);
-    }
-  }
-}
-
 function nodeArgs(kind) {
   return kind === 'app' && flag('profile') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(benchTmp, 'profiles')}`] : [];
 }
@@ -118,19 +86,6 @@ function serverEnv(kind, feeds) {
     STREAM_MAX_DURATION_MS: String(config.durationMs),
   };
 }
-
-async function waitForActive(server, count, timeoutMs) {
-  const startedAt = Date.now();
-  for (;;) {
-    const health = await server.health(5000);
-    if (health && health.activeStreams === count) return Date.now();
-    if (Date.now() - startedAt > timeoutMs) return null;
-    await sleep(25);
-  }
-}
-
-const mib = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
-const kib = (bytes) => Math.round((bytes / 1024) * 10) / 10;
 
 /** Servers left idling for their "RSS 30 s after the disconnect" reading while the next one runs. */
 const pendingAfters = [];
@@ -267,7 +222,7 @@ async function main() {
   mkdirSync(benchTmp, { recursive: true });
   const machine = machineInfo(repoRoot);
   log(`mode ${config.mode}: N ${config.ns.join(', ')}, ${config.reps} repetition(s), servers ${config.servers.join(', ')}`);
-  build();
+  build({ servers: config.servers, reuse: flag('no-build'), log });
 
   const feeds = await startFeedServer(config.intervalMs);
   const runs = [];
@@ -286,14 +241,9 @@ async function main() {
     await feeds.close();
   }
 
-  const finished = new Date();
   const summary = summarizeRuns(runs, config);
   const results = {
-    date: started.toISOString().slice(0, 10),
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMinutes: Math.round(((finished - started) / 60_000) * 10) / 10,
-    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    ...runRecord(started, machine),
     config,
     summary,
     targets: evaluateTargets(summary, leaks, config),
@@ -317,7 +267,8 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+// --scale: the scale scenarios (bench/scenarios/), a separate mode with its own results files.
+(flag('scale') ? import('./scenarios/run-scale.mjs').then((m) => m.runScale(argv)) : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -4,9 +4,14 @@
  * live heap of any server (node:http, Next.js reference, the app) from outside without the server
  * exposing anything. Node 20 does not accept --expose-gc in NODE_OPTIONS, hence the flag is set at
  * runtime.
+ *
+ * With BENCH_ELD=1 (the scale scenarios) it also watches the server's own event-loop delay with
+ * monitorEventLoopDelay and adds what it saw since the previous probe to each report: read before
+ * the forced GC and reset after it, so the probe's own GC pause never shows in the next window.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -14,10 +19,20 @@ const dir = process.env.BENCH_PROBE_DIR;
 if (dir) {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
+  // 5 ms sampling: fine enough to judge a 50 ms target, cheap enough to leave on.
+  const RESOLUTION_MS = 5;
+  const delay = process.env.BENCH_ELD === '1' ? monitorEventLoopDelay({ resolution: RESOLUTION_MS }) : undefined;
+  delay?.enable();
+  // The histogram records each sampling timer's whole interval: the delay is what exceeds it.
+  const ms = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
   process.on('SIGUSR2', () => {
+    const eventLoopDelayMs = delay && delay.count > 0
+      ? { samples: delay.count, p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) }
+      : undefined;
     gc();
     const file = path.join(dir, `${process.pid}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify({ at: Date.now(), ...process.memoryUsage() }));
+    writeFileSync(`${file}.tmp`, JSON.stringify({ at: Date.now(), ...process.memoryUsage(), ...(eventLoopDelayMs ? { eventLoopDelayMs } : {}) }));
     renameSync(`${file}.tmp`, file);
+    delay?.reset();
   });
 }

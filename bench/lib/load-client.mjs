@@ -9,30 +9,30 @@
  *   single {baseUrl, count, params, symbols}         → latency of one stream at a time
  *   report {from, to}                                → lateness and completeness of scheduled news
  *   drop                                             → destroys every socket, returns when done
+ *   mcpOpen {baseUrl, n, concurrency, ...}           → the same as open, as MCP tool calls (mcp-load.mjs)
+ *   probe {url, everyMs, durationMs, headers}        → latency of a polled URL over time (latency-probe.mjs)
+ *   probeWindows {windows}                           → the last probe's latencies inside / outside time windows
  *   exit
+ * open and single also take what stream-requests.mjs describes (watchlists, one client per stream,
+ * same-origin, headers), so the scale scenarios drive the same client.
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Arrivals } from './due-events.mjs';
+import { pollLatency, probeWindows } from './latency-probe.mjs';
+import { byFlavour, openMcpCalls } from './mcp-load.mjs';
 import { summarize } from './stats.mjs';
+import { streamRequest } from './stream-requests.mjs';
 
 /** Milliseconds since the epoch with sub-ms resolution, comparable with the server's Date.now(). */
 const epochNow = () => performance.timeOrigin + performance.now();
 
 /** One open stream and everything it has received. */
-class StreamProbe {
-  constructor(url, duration, interval) {
+class StreamProbe extends Arrivals {
+  constructor({ url, headers }, duration, interval) {
+    super(duration, interval);
     this.url = url;
-    this.duration = duration;
-    this.interval = interval;
-    this.requestedAt = 0;
-    this.connectedAt = 0;
-    this.firstNewsAt = 0;
-    /** The server's start of this stream (endsAt − duration): the origin of its news schedule. */
-    this.startedAt = 0;
-    /** Arrival times (epoch ms) of news events after the first. */
-    this.news = [];
-    this.finals = 0;
-    this.error = undefined;
+    this.headers = headers;
     this.req = undefined;
     this.buffer = '';
     this.onFirstNews = undefined;
@@ -60,10 +60,8 @@ class StreamProbe {
         this.onConnected = undefined;
       };
       this.onConnected = settle;
-      // Ask for compression as browsers' EventSource does: a server that then gzips the stream
-      // (buffering it, tripling its memory) shows up here as failed streams, not as good figures.
-      const headers = { accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' };
-      const req = http.get(this.url, { agent: false, headers }, (res) => {
+      // Headers from stream-requests.mjs, which asks for compression as EventSource does.
+      const req = http.get(this.url, { agent: false, headers: this.headers }, (res) => {
         if (res.statusCode !== 200) {
           this.fail(`status ${res.statusCode}`);
           res.resume();
@@ -107,7 +105,10 @@ class StreamProbe {
 
   event(block, at) {
     const dataLine = block.split('\n').find((line) => line.startsWith('data:'));
-    if (!dataLine) return; // heartbeat comment
+    if (!dataLine) {
+      if (block.includes(': keep-alive')) this.heartbeats += 1;
+      return; // heartbeat or other comment
+    }
     // Classify without parsing every event: only `connected` carries a field we need (endsAt).
     if (this.connectedAt === 0) {
       this.connectedAt = at;
@@ -122,6 +123,7 @@ class StreamProbe {
     }
     if (dataLine.includes('"result"')) {
       this.finals += 1;
+      this.finalAt ||= at;
     } else if (this.firstNewsAt === 0) {
       this.firstNewsAt = at;
       this.onFirstNews?.();
@@ -134,65 +136,33 @@ class StreamProbe {
     this.dropped = true;
     this.req?.destroy();
   }
-
-  /**
-   * The news events this stream was due in [from, to]: ticks startedAt + k·interval after the first
-   * news event (which answers "as soon as the first fetch completes"). Each later arrival belongs to
-   * its nearest tick; a tick with no arrival is missing, a second arrival at one tick is an extra
-   * event (the schedule promises one per interval). An event more than half an interval late lands
-   * on the next tick and shows as missing, which at that lateness it effectively is.
-   */
-  scheduled(from, to) {
-    const none = { due: 0, lateness: [], missing: 0, extra: 0 };
-    if (!this.startedAt || !this.firstNewsAt) return none;
-    const k0 = Math.floor((this.firstNewsAt - this.startedAt) / this.interval) + 1;
-    const byTick = new Map();
-    for (const arrived of this.news) {
-      const k = Math.max(k0, Math.round((arrived - this.startedAt) / this.interval));
-      const list = byTick.get(k);
-      if (list) list.push(arrived);
-      else byTick.set(k, [arrived]);
-    }
-    const result = { ...none, lateness: [] };
-    for (let k = k0; ; k++) {
-      const tick = this.startedAt + k * this.interval;
-      if (tick > to || tick >= this.startedAt + this.duration) break;
-      if (tick < from) continue;
-      result.due += 1;
-      const arrivals = byTick.get(k);
-      if (!arrivals) result.missing += 1;
-      else {
-        result.lateness.push(arrivals[0] - tick);
-        result.extra += arrivals.length - 1;
-      }
-    }
-    return result;
-  }
-}
-
-function streamUrl(baseUrl, params, symbol) {
-  const query = new URLSearchParams({ ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])), symbol });
-  return `${baseUrl}/api/mcp/stream-news?${query}`;
 }
 
 let streams = [];
 
-async function openAll({ baseUrl, n, concurrency, params, symbols }) {
-  streams = Array.from({ length: n }, (_, i) => new StreamProbe(streamUrl(baseUrl, params, symbols[i % symbols.length]), params.duration, params.interval));
+async function openAll(spec) {
+  const { n, params } = spec;
+  streams = Array.from({ length: n }, (_, i) => new StreamProbe(streamRequest(spec, i), params.duration, params.interval));
+  return openStreams(streams, spec.concurrency);
+}
+
+/** Opens every probe (SSE stream or MCP call) with at most `concurrency` opens in flight, and summarises. */
+async function openStreams(list, concurrency) {
+  const n = list.length;
   const startedAt = epochNow();
   let next = 0;
   const worker = async () => {
-    while (next < streams.length) await streams[next++].open();
+    while (next < list.length) await list[next++].open();
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
   const openedAt = epochNow();
-  const connected = streams.filter((s) => s.connectedAt && !s.error);
+  const connected = list.filter((s) => s.connectedAt && !s.error);
   // First news may still be on its way for the last streams opened (the app waits for its feeds).
   await Promise.all(connected.map((s) => s.firstNews(10_000)));
   return {
     n,
     connected: connected.length,
-    failures: countErrors(streams),
+    failures: countErrors(list),
     openMs: openedAt - startedAt,
     streamsPerSecond: connected.length / ((openedAt - startedAt) / 1000),
     firstEventMs: summarize(connected.map((s) => s.connectedAt - s.requestedAt)),
@@ -202,12 +172,13 @@ async function openAll({ baseUrl, n, concurrency, params, symbols }) {
 }
 
 /** One stream at a time: open, wait for the first news event, drop. */
-async function single({ baseUrl, count, params, symbols }) {
+async function single(spec) {
+  const { count, params } = spec;
   const firstEvent = [];
   const firstNews = [];
   let failures = 0;
   for (let i = 0; i < count; i++) {
-    const probe = new StreamProbe(streamUrl(baseUrl, params, symbols[i % symbols.length]), params.duration, params.interval);
+    const probe = new StreamProbe(streamRequest(spec, i), params.duration, params.interval);
     await probe.open();
     await probe.firstNews(10_000);
     probe.drop();
@@ -222,6 +193,8 @@ async function single({ baseUrl, count, params, symbols }) {
 
 function report({ from, to }) {
   const lateness = [];
+  const finalLateness = [];
+  let finalsDue = 0;
   let due = 0;
   let missing = 0;
   let streamsMissing = 0;
@@ -235,6 +208,12 @@ function report({ from, to }) {
     if (s.extra > 0) streamsWithExtra += 1;
     if (s.missing > 0) streamsMissing += 1;
     for (const value of s.lateness) lateness.push(value);
+    // The final event is due at the stream's end (startedAt + duration) if that falls in the window.
+    const endsAt = stream.startedAt + stream.duration;
+    if (stream.startedAt && endsAt >= from && endsAt <= to) {
+      finalsDue += 1;
+      if (stream.finalAt) finalLateness.push(stream.finalAt - endsAt);
+    }
   }
   return {
     streams: streams.length,
@@ -246,6 +225,8 @@ function report({ from, to }) {
     streamsWithExtraEvents: streamsWithExtra,
     streamsWithNoLaterNews: streams.filter((s) => s.news.length === 0).length,
     latenessMs: summarize(lateness),
+    finalEvents: { due: finalsDue, received: finalLateness.length, latenessMs: summarize(finalLateness) },
+    heartbeats: { total: streams.reduce((t, s) => t + (s.heartbeats ?? 0), 0), perStream: summarize(streams.map((s) => s.heartbeats ?? 0)) },
   };
 }
 
@@ -264,7 +245,15 @@ function countErrors(list) {
   return byReason;
 }
 
-const commands = { open: openAll, single, report, drop: dropAll };
+/** MCP tool calls held like streams: report and drop then work on them unchanged. */
+async function mcpOpen(spec) {
+  const { calls, connect } = await openMcpCalls(spec);
+  streams = calls;
+  const opened = await openStreams(calls, spec.concurrency);
+  return { ...opened, connect, byFlavour: byFlavour(calls) };
+}
+
+const commands = { open: openAll, single, report, drop: dropAll, mcpOpen, probe: pollLatency, probeWindows };
 
 process.on('message', async (message) => {
   if (message.cmd === 'exit') {

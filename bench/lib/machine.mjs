@@ -34,3 +34,15 @@ export function machineInfo(repoRoot) {
     loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
+
+/** When a run began and ended, and the machine it ran on (with the load at its end): every results file starts with this. */
+export function runRecord(started, machine) {
+  const finished = new Date();
+  return {
+    date: started.toISOString().slice(0, 10),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMinutes: Math.round(((finished - started) / 60_000) * 10) / 10,
+    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+  };
+}

@@ -94,3 +94,14 @@ function readProbe(file) {
     return undefined; // not written yet
   }
 }
+
+/** Polls /api/health until activeStreams is `count`; the time it got there, or null after `timeoutMs`. */
+export async function waitForActive(server, count, timeoutMs) {
+  const startedAt = Date.now();
+  for (;;) {
+    const health = await server.health(5000);
+    if (health && health.activeStreams === count) return Date.now();
+    if (Date.now() - startedAt > timeoutMs) return null;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Builds what the bench measures: the app into .next-bench (never `.next`, which belongs to the
+ * developer and the tests) and the minimal reference route into bench/.tmp. Shared by every mode.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { APP_DIST_DIR, REFERENCE_DIST_DIR, nextBin, referenceDir, repoRoot } from './server-process.mjs';
+
+/** Builds the Next.js servers among `servers`; with `reuse`, keeps a build that already exists. */
+export function build({ servers, reuse, log }) {
+  const builds = [
+    { name: 'app', cwd: repoRoot, dist: path.join(repoRoot, APP_DIST_DIR), env: { NEXT_DIST_DIR: APP_DIST_DIR }, args: [] },
+    // Webpack for the reference: Turbopack would adopt the repository's own middleware.ts (it
+    // looks for it at the workspace root), and the reference must be a route doing nothing else.
+    { name: 'reference', cwd: referenceDir, dist: path.join(referenceDir, REFERENCE_DIST_DIR), env: { NEXT_DIST_DIR: REFERENCE_DIST_DIR }, args: ['--webpack'] },
+  ];
+  for (const b of builds) {
+    if (!servers.includes(b.name)) continue;
+    if (reuse && existsSync(path.join(b.dist, 'BUILD_ID'))) continue;
+    log(`building ${b.name} …`);
+    const result = spawnSync(process.execPath, [nextBin, 'build', ...b.args], {
+      cwd: b.cwd,
+      env: { ...process.env, ...b.env, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (result.status !== 0) {
+      console.error(result.stdout.toString(), result.stderr.toString());
+      throw new Error(`next build of ${b.name} failed`);
+    }
+  }
+}

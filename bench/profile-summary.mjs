@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * `node bench/profile-summary.mjs <dir-or-files…> [--out=FILE.md]`: reads the V8 CPU profiles that
+ * `npm run bench -- --profile` leaves in bench/.tmp/profiles and writes what a reader needs from
+ * them: where the CPU time went, by self time and by inclusive time, and how much of it ran under
+ * the middleware's request adaptation and under the stream route's. The raw profiles are tens of
+ * MiB each, so the results keep this summary (and the profile itself, gzipped, beside it).
+ *
+ * Written by hand: Chrome DevTools reads one profile at a time interactively; we need the same
+ * aggregation over every profile of a run, as text committed with the figures.
+ */
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const argv = process.argv.slice(2);
+const out = argv.find((a) => a.startsWith('--out='))?.slice(6);
+const inputs = argv.filter((a) => !a.startsWith('--')).flatMap((p) =>
+  statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(p, f)) : [p],
+);
+if (inputs.length === 0) {
+  console.error('usage: node bench/profile-summary.mjs <profile dir or .cpuprofile files> [--out=summary.md]');
+  process.exit(2);
+}
+
+/** Groups a frame for the "where the time went" table. */
+function areaOf(url, name) {
+  if (name === '(garbage collector)') return 'garbage collection';
+  if (name === '(idle)' || name === '(program)') return name;
+  if (/middleware/.test(url)) return 'middleware.ts (our guard, compiled)';
+  if (/next\/dist\/server\/web\/|next-request|adapter/.test(url)) return 'Next.js request adaptation (server/web)';
+  if (/next\/dist\//.test(url)) return 'Next.js (other)';
+  if (/\.next\/server\/(app|chunks)/.test(url)) return 'our code (compiled app and lib)';
+  if (/node_modules/.test(url)) return 'other packages';
+  if (url.startsWith('node:') || url === '') return 'Node.js internals and native';
+  return 'other';
+}
+
+/** The short place of a frame: the last two path segments and the line. */
+const place = (cf) => (cf.url ? `${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}` : '(native)');
+
+function summarize(file) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Self time per node from the samples and their time deltas.
+  const selfUs = new Map();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const idle = [...selfUs].filter(([id]) => byId.get(id).callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
+
+  const self = new Map();
+  const inclusive = new Map();
+  const area = new Map();
+  const under = { middleware: 0, streamRoute: 0, mcpRoute: 0 };
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id);
+    const cf = node.callFrame;
+    const key = `${cf.functionName || '(anonymous)'} ${place(cf)}`;
+    self.set(key, (self.get(key) ?? 0) + us);
+    const a = areaOf(cf.url, cf.functionName);
+    area.set(a, (area.get(a) ?? 0) + us);
+    // Walk up once per sample owner: inclusive time per function (counted once per stack) and
+    // whether the stack runs under the middleware or a route.
+    const seen = new Set();
+    const flags = { middleware: false, streamRoute: false, mcpRoute: false };
+    for (let n = node; n; n = byId.get(parent.get(n.id))) {
+      const f = n.callFrame;
+      const k = `${f.functionName || '(anonymous)'} ${place(f)}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+      }
+      if (/middleware/.test(f.url) || /^(runMiddleware|adapter)$/.test(f.functionName)) flags.middleware = true;
+      if (/stream-news/.test(f.url)) flags.streamRoute = true;
+      if (/api\/mcp\/route/.test(f.url)) flags.mcpRoute = true;
+    }
+    for (const k of Object.keys(under)) if (flags[k]) under[k] += us;
+  }
+  return { file, totalUs: total, busyUs: total - idle, self, inclusive, area, under };
+}
+
+const ms = (us) => (us / 1000).toFixed(0);
+const pct = (us, of) => `${((us / of) * 100).toFixed(1)} %`;
+const top = (map, n, skip = () => false) => [...map].filter(([k]) => !skip(k)).sort((a, b) => b[1] - a[1]).slice(0, n);
+const isMeta = (k) => /^\((idle|program|root|garbage collector)\)/.test(k);
+
+const lines = ['# CPU profile summary', '', `Profiles: ${inputs.map((f) => path.basename(f)).join(', ')}.`, ''];
+for (const s of inputs.map(summarize)) {
+  lines.push(`## ${path.basename(s.file)}`, '', `Sampled ${ms(s.totalUs)} ms, of which busy (not idle) ${ms(s.busyUs)} ms.`, '');
+  lines.push('| area | self time, ms | share of busy |', '|---|---:|---:|');
+  for (const [a, us] of top(s.area, 20, (k) => k === '(idle)')) lines.push(`| ${a} | ${ms(us)} | ${pct(us, s.busyUs)} |`);
+  lines.push('', '| stacks running under | ms | share of busy |', '|---|---:|---:|');
+  lines.push(`| the middleware (middleware.ts, Next's adapter/runMiddleware) | ${ms(s.under.middleware)} | ${pct(s.under.middleware, s.busyUs)} |`);
+  lines.push(`| the SSE route (app/api/mcp/stream-news) | ${ms(s.under.streamRoute)} | ${pct(s.under.streamRoute, s.busyUs)} |`);
+  lines.push(`| the MCP route (app/api/mcp) | ${ms(s.under.mcpRoute)} | ${pct(s.under.mcpRoute, s.busyUs)} |`);
+  lines.push('', 'Top functions by self time:', '', '| function | self, ms | share of busy |', '|---|---:|---:|');
+  for (const [k, us] of top(s.self, 25, (k) => k.startsWith('(idle)'))) lines.push(`| \`${k}\` | ${ms(us)} | ${pct(us, s.busyUs)} |`);
+  lines.push('', 'Top functions by inclusive time (outside Node internals):', '', '| function | inclusive, ms | share of busy |', '|---|---:|---:|');
+  for (const [k, us] of top(s.inclusive, 25, (k) => isMeta(k) || / node:|\(native\)$/.test(k))) lines.push(`| \`${k}\` | ${ms(us)} | ${pct(us, s.busyUs)} |`);
+  lines.push('');
+}
+const text = `${lines.join('\n')}\n`;
+if (out) writeFileSync(out, text);
+else process.stdout.write(text);
