@@ -6,6 +6,7 @@
  *   --reps=K                repetitions, interleaved across servers (default 3; smoke 1)
  *   --scenarios=1,2,5       which scenarios
  *   --no-build              reuse existing builds
+ *   --profile               the app writes a V8 CPU profile per server (bench/.tmp/profiles)
  *   --raised-rps=R          scenarios 2, 3 and 6 also run the app with NEWS_HOST_MAX_RPS=R, labelled
  *                           (default 250: above the 200/s that 1,001 feeds at a 5 s period ask for;
  *                           0 = only the default budget)
@@ -31,7 +32,8 @@ export function scaleOptions(argv) {
   };
   const sec = (name, full, tiny) => num(name, full, tiny) * 1000;
   const scenarioOption = option('scenarios');
-  const overridden = argv.filter((a) => /^--(n\d|hold\d|symbols\d|pool\d|list\d|streams\d|items\d|interval\d|after\d|scenarios|raised-rps)=/.test(a));
+  // A profiled run is slower (the profiler samples the app): its figures are labelled partial too.
+  const overridden = argv.filter((a) => /^--(n\d|hold\d|symbols\d|pool\d|list\d|streams\d|items\d|interval\d|after\d|scenarios|raised-rps)=/.test(a) || a === '--profile');
 
   const hold1 = sec('hold1', 120, 12);
   const config = {
@@ -42,6 +44,8 @@ export function scaleOptions(argv) {
     reps: num('reps', 3, 1),
     scenarios: scenarioOption ? scenarioOption.split(',').map(Number) : [1, 2, 3, 4, 5, 6],
     reuseBuild: flag('no-build'),
+    /** The app writes a V8 CPU profile per server to bench/.tmp/profiles (bench/profile-summary.mjs reads them). */
+    profile: flag('profile'),
     raisedRps: num('raised-rps', 250, 250),
     /** Opens in flight at once, as in the default bench. */
     concurrency: 100,

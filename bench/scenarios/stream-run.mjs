@@ -5,11 +5,12 @@
  * them in another order (a long hold in which streams end, then a second load to drop).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLoadClient } from '../lib/client-handle.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from '../lib/proc-stats.mjs';
 import { kib, median, mib, round } from '../lib/stats.mjs';
-import { startServer, waitForActive } from '../lib/server-process.mjs';
+import { benchTmp, startServer, waitForActive } from '../lib/server-process.mjs';
 
 /** Warm-up streams come from their own block of client addresses (10.240.x.y), apart from the load's. */
 export const WARMUP_CLIENTS = 0xf00000;
@@ -19,7 +20,8 @@ export const WARMUP_CLIENTS = 0xf00000;
  * before anything is timed), and reads the idle baseline: RSS and live heap after a forced GC.
  */
 export async function startWarm(ctx, kind, env, load) {
-  const server = await startServer(kind, env);
+  const profile = kind === 'app' && ctx.config.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(benchTmp, 'profiles')}`] : [];
+  const server = await startServer(kind, env, profile);
   const client = startLoadClient();
   try {
     const warm = { ...load, baseUrl: server.url, count: ctx.config.warmupStreams, clients: load.clients ? { base: WARMUP_CLIENTS } : undefined };
