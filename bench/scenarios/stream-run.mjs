@@ -105,6 +105,8 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
     maxPerSecond: feeds.maxRequestsInWindow(from, to, 1000),
     // A gap under the period between two fetches of one feed would be a duplicate fetch.
     gapMs: gaps.length ? { min: Math.min(...gaps), median: median(gaps), max: Math.max(...gaps), count: gaps.length } : null,
+    // Gaps under 90 % of the period: a second fetch of a feed within its period.
+    duplicateFetches: gaps.filter((g) => g < 0.9 * periodMs).length,
     allFetchedAfterMs: fetched >= feedsWanted && firsts.length ? Math.max(...firsts) - from : null,
   };
 }

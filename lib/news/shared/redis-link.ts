@@ -4,6 +4,7 @@ import IORedis from 'ioredis';
 import { settings, type StateConfig } from '@/lib/config/settings';
 import { log } from '@/lib/observability/logger';
 import { processSingleton } from '@/lib/runtime/process-singleton';
+import { answerWithin } from './answer-within';
 
 /**
  * The few Redis commands shared feed polling needs, over either client. The guard's
@@ -35,12 +36,8 @@ export interface RedisLink {
 /** One Redis round trip may take this long before the feed falls back to polling locally. */
 export const LINK_TIMEOUT_MS = 1_000;
 
-function withTimeout<T>(promise: Promise<T>, ms = LINK_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return answerWithin(promise, LINK_TIMEOUT_MS, `no answer from Redis within ${LINK_TIMEOUT_MS} ms`);
 }
 
 /** Error text without URLs (they may carry passwords or tokens). */
