@@ -35,7 +35,7 @@ export function renderScaleMarkdown(results, chartFile) {
   return [
     `# Scale benchmark results, ${results.date}${c.mode === 'full' ? '' : ` (${c.mode} mode)`}`,
     '',
-    'Produced by `npm run bench -- --scale' + (c.smoke ? ' --smoke' : '') + (c.overridden.length ? ` ${c.overridden.join(' ')}` : '') + '`. Raw figures of every run: the JSON file beside this one. ' +
+    'Produced by `npm run bench -- --scale' + (c.smoke ? ' --smoke' : '') + (c.overridden.length ? ` ${c.overridden.join(' ')}` : '') + (c.reps !== (c.smoke ? 1 : 3) ? ` --reps=${c.reps}` : '') + '`. Raw figures of every run: the JSON file beside this one. ' +
       'Every cell is the median over the repetitions with the spread (min–max) in brackets; ratios are paired by repetition (both sides measured in the same stretch of this run).',
     '',
     `**Run:** ${results.startedAt} (${c.mode}: ${c.reps} repetition(s) per variant, interleaved; ${c.concurrency} opens in flight; a due event missing ${c.graceMs / 1000} s after its tick counts as missing).`,
