@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { settings } from '@/lib/config/settings';
 import { clientId } from '@/lib/guard/client-identity';
+import { abortOnce } from '@/lib/runtime/abort';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 
 /**
@@ -39,6 +40,6 @@ export function cancelCall(request: Request, requestId: RequestId): 'cancelled' 
   const set = calls.get(callKey(request, requestId));
   if (!set || set.size === 0) return 'unknown';
   if (set.size > 1) return 'ambiguous';
-  for (const controller of set) controller.abort();
+  for (const controller of set) abortOnce(controller);
   return 'cancelled';
 }

@@ -1,6 +1,7 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import type { Article, FeedWarning } from '@/lib/contract/article';
 import { log } from '@/lib/observability/logger';
+import { abortOnce } from '@/lib/runtime/abort';
 import { readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
 import { openStreamSession } from '@/lib/stream/session';
@@ -116,7 +117,7 @@ class ProgressReporter {
         params: { progressToken: this.token, progress: event.progress, total: 1, message, _meta: { ...meta, cursor: event.cursor, timestamp: event.timestamp } },
       });
     } catch {
-      this.controller.abort();
+      abortOnce(this.controller);
     }
   }
 }

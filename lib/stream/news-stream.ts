@@ -1,6 +1,7 @@
 import type { Article } from '@/lib/contract/article';
 import type { StreamParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
+import { abortOnce } from '@/lib/runtime/abort';
 import { newStreamId, processEpoch, type CursorCodec, type StreamCursor } from './cursor';
 import { catchUp, deliveredFrom, fillFromLateFeeds, frontier, lateFill, nothingDelivered, takeNew, type Delivered, type LateFill } from './delivery';
 import type { StreamEvent } from './events';
@@ -143,13 +144,13 @@ async function firstAnswers(subscription: NewsSubscription, first: FirstBatch | 
 /** Sleeps until `time`, or until a feed answers, whichever comes first. */
 async function sleepUntilAnswer(subscription: NewsSubscription, time: number, signal: AbortSignal): Promise<void> {
   const woken = new AbortController();
-  const stop = () => woken.abort();
+  const stop = () => abortOnce(woken);
   signal.addEventListener('abort', stop, { once: true });
   try {
     await Promise.race([sleepUntil(time, woken.signal), subscription.nextAnswer(woken.signal, Math.max(0, time - Date.now()))]);
   } finally {
     signal.removeEventListener('abort', stop);
-    woken.abort();
+    abortOnce(woken);
   }
 }
 

@@ -4,6 +4,7 @@ import { trackStream, type Endpoint } from '@/lib/observability/active-streams';
 import type { StreamEndReason } from '@/lib/observability/metrics';
 import { requestIdOf } from '@/lib/observability/request-id';
 import { observeStream } from '@/lib/observability/stream-observer';
+import { abortOnce } from '@/lib/runtime/abort';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { claimSymbols } from './capacity';
 import { historyCovers, tooOldMessage } from './coverage';
@@ -75,10 +76,10 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   const codec = await cursorCodec();
 
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const stop = () => abortOnce(controller);
   const signals = [request?.signal, ...(input.signals ?? [])].filter((s): s is AbortSignal => s !== undefined);
   for (const signal of signals) {
-    if (signal.aborted) controller.abort();
+    if (signal.aborted) abortOnce(controller);
     else signal.addEventListener('abort', stop, { once: true });
   }
   const untrack = trackStream(endpoint);
@@ -98,7 +99,7 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
     if (ended) return;
     ended = reason;
     for (const signal of signals) signal.removeEventListener('abort', stop);
-    controller.abort();
+    abortOnce(controller);
     untrack();
     claimed.release();
     if (admission?.ok) released = admission.release();
