@@ -5,7 +5,6 @@ import { queryObject } from '@/lib/http/query';
 import { SSE_HEADERS, sseResponse } from '@/lib/http/sse-response';
 import type { StreamCursor } from '@/lib/stream/cursor';
 import { checkCursor, readSince } from '@/lib/stream/cursor-check';
-import type { StreamEvent } from '@/lib/stream/events';
 import type { StartAfter } from '@/lib/stream/news-stream';
 import { openStreamSession } from '@/lib/stream/session';
 import { badCursorResponse, startRefusalResponse } from './refusals';
@@ -21,9 +20,10 @@ export async function streamNews(request: Request): Promise<Response> {
   const started = await openStreamSession({ request, endpoint: 'sse', params, resume, after });
   if (!started.ok) return startRefusalResponse(started.refusal);
   const { session } = started;
-  const response = sseResponse(frames(session.events, session.streamId), {
+  const response = sseResponse(session.events, {
     heartbeatMs: settings().streamHeartbeatMs,
-    onCancel: () => session.controller.abort(),
+    format: (event) => formatSseEvent(event, session.streamId),
+    onCancel: () => session.close('client-gone'),
   });
   for (const [name, value] of Object.entries(session.headers)) response.headers.set(name, value);
   return response;
@@ -63,8 +63,4 @@ async function prepare(request: Request): Promise<Prepared> {
   // An ended stream answers 204 so EventSource stops reconnecting.
   if (Date.now() >= check.cursor.endsAt) return { ok: false, response: new Response(null, { status: 204 }) };
   return { ok: true, params, resume: check.cursor };
-}
-
-async function* frames(events: AsyncGenerator<StreamEvent>, token: string): AsyncGenerator<string> {
-  for await (const event of events) yield formatSseEvent(event, token);
 }

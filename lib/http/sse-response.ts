@@ -15,17 +15,22 @@ export function sseFrame(id: string, data: string): string {
   return `id: ${id}\ndata: ${data}\n\n`;
 }
 
-interface SseOptions {
+interface SseOptions<T> {
   heartbeatMs: number;
+  /**
+   * One item's SSE text. Formatting as the body pulls, rather than in a generator wrapped around the
+   * source, saves a generator and its promises per stream and per event.
+   */
+  format: (item: T) => string;
   /** The client went away: stop producing frames. */
   onCancel: () => void;
 }
 
 /**
- * Serves pre-formatted SSE text as a streaming response, with a heartbeat comment after every
- * `heartbeatMs` of silence. The frames are pulled as fast as they come; the body closes when they end.
+ * Serves items as a streaming SSE response, each as `format` writes it, with a heartbeat comment
+ * after every `heartbeatMs` of silence. Items are pulled as fast as they come; the body closes when they end.
  */
-export function sseResponse(frames: AsyncIterable<string>, options: SseOptions): Response {
+export function sseResponse<T>(items: AsyncIterable<T>, options: SseOptions<T>): Response {
   let heartbeat: NodeJS.Timeout | undefined;
   let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
@@ -37,7 +42,7 @@ export function sseResponse(frames: AsyncIterable<string>, options: SseOptions):
       heartbeat = setInterval(() => {
         if (!cancelled) write(SSE_HEARTBEAT);
       }, options.heartbeatMs);
-      void pump(frames, write, () => cancelled).then(() => {
+      void pump(items, (item) => write(options.format(item)), () => cancelled).then(() => {
         clearInterval(heartbeat);
         if (cancelled) return;
         try {
@@ -56,11 +61,11 @@ export function sseResponse(frames: AsyncIterable<string>, options: SseOptions):
   return new Response(body, { status: 200, headers: SSE_HEADERS });
 }
 
-async function pump(frames: AsyncIterable<string>, write: (text: string) => void, cancelled: () => boolean): Promise<void> {
+async function pump<T>(items: AsyncIterable<T>, write: (item: T) => void, cancelled: () => boolean): Promise<void> {
   try {
-    for await (const frame of frames) {
+    for await (const item of items) {
       if (cancelled()) break;
-      write(frame);
+      write(item);
     }
   } catch {
     // enqueue throws once the client has cancelled the body; the source is stopped by onCancel

@@ -14,12 +14,8 @@ async function readAll(res: Response): Promise<string> {
   return new TextDecoder().decode(await res.arrayBuffer());
 }
 
-async function* frames(events: AsyncGenerator<StreamEvent>) {
-  for await (const event of events) yield formatSseEvent(event, 'tok');
-}
-
 function start(events: AsyncGenerator<StreamEvent>, heartbeatMs = 10_000, controller = new AbortController()) {
-  const res = sseResponse(frames(events), { heartbeatMs, onCancel: () => controller.abort() });
+  const res = sseResponse(events, { heartbeatMs, format: (event) => formatSseEvent(event, 'tok'), onCancel: () => controller.abort() });
   return { res, controller };
 }
 
