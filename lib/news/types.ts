@@ -38,6 +38,8 @@ export interface NewsSnapshot {
   symbols: string[];
   /** Newest first, duplicates across feeds merged. */
   articles: SnapshotArticle[];
+  /** The highest seq among `articles` (0 when empty): a stream past it has nothing new to look for. */
+  newestSeq: number;
   warnings: FeedWarning[];
   /** When the newest completed fetch among the feeds finished. */
   fetchedAt: string;

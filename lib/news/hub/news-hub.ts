@@ -12,8 +12,14 @@ import { SymbolTable } from './symbol-table';
 import { tagSymbols } from './tag-symbols';
 
 const IDLE_POLLER_TTL_MS = 15 * 60_000;
-/** Distinct selections cached within one version; beyond it the cache starts again (still correct, just recomputed). */
+/** Distinct selections cached at once; beyond it the cache starts again (still correct, just recomputed). */
 const MAX_CACHED_SNAPSHOTS = 1000;
+
+/** A selection's snapshot and the change counts of its feeds it was built at. */
+interface CachedSnapshot {
+  snapshot: NewsSnapshot;
+  changes: number[];
+}
 
 export interface NewsSubscription {
   /** Current merged view of the feeds, tagged with the symbols (cached until a feed changes). */
@@ -71,16 +77,13 @@ export class NewsHub {
 
   private readonly pollers = new Map<string, FeedPoller>();
   /**
-   * The snapshots of the current version, by selection: every stream of a selection takes the same
-   * one until a feed changes. Only selections with an open subscription are kept, and older versions
-   * are dropped at once: a snapshot is a tagged copy of its articles, and keeping it for nobody made
-   * an idle symbol cost several times its articles.
+   * Snapshots by selection: every stream of a selection takes the same one until one of its own
+   * feeds changes (a change elsewhere in the deployment leaves it alone: with a thousand symbols
+   * some feed changes every few milliseconds). Only selections with an open subscription are kept.
    */
-  private readonly snapshots = new Map<string, NewsSnapshot>();
+  private readonly snapshots = new Map<string, CachedSnapshot>();
   /** Open subscriptions per selection key. */
   private readonly openSelections = new Map<string, number>();
-  private snapshotsVersion = 0;
-  private version = 0;
 
   /**
    * Reserves places for `symbols` before a stream or snapshot commits to them (idle symbols are
@@ -135,7 +138,7 @@ export class NewsHub {
     let poller = this.pollers.get(spec.key);
     if (!poller) {
       const { minPollMs, shared, hooks, budget } = this.options;
-      poller = new FeedPoller(spec, { registry: this.registry, minPollMs, onChange: () => this.version++, shared, hooks, budget });
+      poller = new FeedPoller(spec, { registry: this.registry, minPollMs, shared, hooks, budget });
       this.pollers.set(spec.key, poller);
     }
     return poller;
@@ -143,12 +146,10 @@ export class NewsHub {
 
   private snapshot(symbols: readonly string[], pollers: FeedPoller[]): NewsSnapshot {
     const key = symbols.join(',');
-    if (this.snapshotsVersion !== this.version || this.snapshots.size >= MAX_CACHED_SNAPSHOTS) {
-      this.snapshots.clear();
-      this.snapshotsVersion = this.version;
-    }
+    const changes = pollers.map((p) => p.changes);
     const cached = this.snapshots.get(key);
-    if (cached) return cached;
+    if (cached && cached.changes.every((n, i) => n === changes[i])) return cached.snapshot;
+    if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.clear();
     const owners = new Map(pollers.map((p) => [p.spec.key, p.spec.symbol]));
     const stories = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
     const articles = stories.map((story) => tagSymbols(story, symbols, (feed) => owners.get(feed)));
@@ -158,12 +159,13 @@ export class NewsHub {
     const snapshot: NewsSnapshot = {
       symbols: [...symbols],
       articles,
+      newestSeq: articles.reduce((highest, a) => Math.max(highest, a.seq), 0),
       warnings,
       fetchedAt,
       complete: pollers.every((p) => p.attempted),
       demo: isDemoMode(),
     };
-    if (this.openSelections.has(key)) this.snapshots.set(key, snapshot);
+    if (this.openSelections.has(key)) this.snapshots.set(key, { snapshot, changes });
     return snapshot;
   }
 

@@ -1,6 +1,17 @@
 import { mentionedSymbols } from '@/lib/contract/filters';
-import type { SnapshotArticle } from '../types';
+import type { SequencedArticle, SnapshotArticle } from '../types';
 import type { Story } from './merge-stories';
+
+/** Tagged copies kept per article: one per distinct tag list, a few at most (beyond, copies are made each time). */
+const MAX_COPIES_PER_ARTICLE = 8;
+
+/**
+ * Tagged copies by article and tag list. Every selection that shows an article with the same tags
+ * shares one copy: a market-wide feed's articles appear, mostly untagged, in the snapshot of every
+ * symbol, and a copy per selection made each idle symbol cost a full set of them. Keyed weakly on
+ * the feed's own article, so a copy goes when its feed's next fetch replaces the article.
+ */
+const copies = new WeakMap<SequencedArticle, Map<string, SnapshotArticle>>();
 
 /**
  * Contract §6.3: which requested symbols a story concerns. A copy from a symbol's own feed names
@@ -13,5 +24,18 @@ export function tagSymbols(story: Story, symbols: readonly string[], ownerOf: (f
   const { title, summary } = story.item.article;
   const mentioned = fromMarket ? mentionedSymbols(`${title}\n${summary}`, symbols) : [];
   const tags = symbols.filter((s) => owners.includes(s) || mentioned.includes(s));
-  return { ...story.item, article: { ...story.item.article, symbols: tags } };
+  return taggedCopy(story.item, tags);
+}
+
+function taggedCopy(item: SequencedArticle, tags: string[]): SnapshotArticle {
+  const key = tags.join(',');
+  const known = copies.get(item) ?? new Map<string, SnapshotArticle>();
+  const existing = known.get(key);
+  if (existing) return existing;
+  const copy = { ...item, article: { ...item.article, symbols: tags } };
+  if (known.size < MAX_COPIES_PER_ARTICLE) {
+    known.set(key, copy);
+    copies.set(item, known);
+  }
+  return copy;
 }

@@ -22,8 +22,6 @@ export interface PollerOptions {
   registry: ArticleRegistry;
   /** Floor on the period, whatever intervals subscribers ask for (politeness to the source). */
   minPollMs: number;
-  /** Called whenever what subscribers would see changes. */
-  onChange: () => void;
   /** Coordinates polling with the other instances through Redis. */
   shared?: SharedFeeds;
   hooks?: NewsHooks;
@@ -43,6 +41,11 @@ export class FeedPoller implements RoundHost {
   coveredSince = 0;
   /** The deployment-wide mark of `articles`, when they came from the shared state. */
   mark?: SharedMark;
+  /**
+   * Counts changes to what subscribers would see (articles, warning, attempt times): a view built
+   * from this feed is current while the count it was built at still holds.
+   */
+  changes = 0;
   idleSince = Date.now();
   leaseLosses = 0;
   private round: FeedRound = initialRound();
@@ -182,7 +185,7 @@ export class FeedPoller implements RoundHost {
     // while this fetch was settling; reschedule() skipped it then, so it must be polled now.
     if (!controller.signal.aborted) {
       this.completedPolls++;
-      if (changed) this.options.onChange();
+      if (changed) this.changes++;
       this.notifyAttempt();
     }
     this.reschedule();
@@ -242,7 +245,7 @@ export class FeedPoller implements RoundHost {
   /** A state another instance published arrived over pub/sub. */
   private onSharedState(state: SharedFeedState): void {
     if (this.subscriberCount === 0 || !this.adopt(state)) return;
-    this.options.onChange();
+    this.changes++;
     this.notifyAttempt();
     this.reschedule();
   }

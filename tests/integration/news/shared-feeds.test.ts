@@ -45,7 +45,7 @@ function pair({ onTestFinished }: Pick<TestContext, 'onTestFinished'>, interval 
   const pollers = [0, 1].map(() => {
     const link = createLink({ kind: 'redis', url: redis.url })!;
     links.push(link);
-    return new FeedPoller(spec, { registry: new ArticleRegistry(), minPollMs: 250, onChange: () => {}, shared: new SharedFeeds(link) });
+    return new FeedPoller(spec, { registry: new ArticleRegistry(), minPollMs: 250, shared: new SharedFeeds(link) });
   });
   const start = () => pollers.forEach((p) => onTestFinished(p.subscribe(interval)));
   return { path, pollers, start, count: () => feeds.count(path) };

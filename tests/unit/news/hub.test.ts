@@ -183,6 +183,28 @@ describe('NewsHub: merged view of a symbol\'s feeds', () => {
 
 describe('NewsHub: sharing and stopping', () => {
   // Not concurrent with the tests above: it counts requests to the shared market feed.
+  it('a selection\'s snapshot is rebuilt only when one of its own feeds changes; selections share untagged copies', async (ctx) => {
+    feeds.set('/sym/BBB.xml', rssFeed('BBB', [{ id: 'b1', title: 'BBB raises its full-year outlook', link: 'https://b.example/1', published: at(5) }]));
+    feeds.set('/sym/CCC.xml', rssFeed('CCC', []));
+    feeds.set('/sym/DDD.xml', rssFeed('DDD', []));
+    feeds.set(MARKET, rssFeed('Market', [{ id: 'm9', title: 'Oil prices slip as supply worries ease', link: 'https://m.example/m9', published: at(6) }]));
+    const { subscribe } = hubFor(ctx);
+    // A long interval: nothing is fetched again during the test unless a new feed joins.
+    const bbb = subscribe('BBB', 60_000);
+    const ccc = subscribe('CCC', 60_000);
+    await Promise.all([bbb.ready(never(), 3000), ccc.ready(never(), 3000)]);
+    const first = bbb.snapshot();
+    const marketCopy = (snapshot: typeof first) => snapshot.articles.find((a) => a.article.id === 'm9');
+    expect(marketCopy(first)?.article.symbols).toEqual([]);
+    expect(marketCopy(ccc.snapshot())).toBe(marketCopy(first));
+    expect(first.newestSeq).toBe(Math.max(...first.articles.map((a) => a.seq)));
+    // Another symbol's first fetch changes the deployment, not BBB's feeds.
+    const ddd = subscribe('DDD', 60_000);
+    await ddd.ready(never(), 3000);
+    expect(ddd.snapshot().complete).toBe(true);
+    expect(bbb.snapshot()).toBe(first);
+  });
+
   it('50 subscriptions to one symbol (and one more symbol) cost one fetch per feed per period; closing all stops polling', async (ctx) => {
     feeds.set('/sym/SHR.xml', rssFeed('SHR', [{ id: '1', title: 'SHR headline one for the test', link: 'https://s.example/1', published: at(1) }]));
     feeds.set('/sym/OTH.xml', rssFeed('OTH', []));

@@ -31,14 +31,13 @@ const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeo
 let n = 0;
 function setup({ onTestFinished }: Pick<TestContext, 'onTestFinished'>, minPollMs = 250, path = `/feed-${++n}.xml`) {
   const spec: FeedSpec = { key: `${feeds.url}${path}`, url: `${feeds.url}${path}`, source: `Feed ${n}`, scope: 'symbol' };
-  let changes = 0;
-  const poller = new FeedPoller(spec, { registry: new ArticleRegistry(), minPollMs, onChange: () => changes++ });
+  const poller = new FeedPoller(spec, { registry: new ArticleRegistry(), minPollMs });
   const subscribe = (interval: number) => {
     const off = poller.subscribe(interval);
     onTestFinished(off);
     return off;
   };
-  return { spec, path, poller, subscribe, changes: () => changes, count: () => feeds.count(path) };
+  return { spec, path, poller, subscribe, changes: () => poller.changes, count: () => feeds.count(path) };
 }
 
 const item = (i: number, extra: Partial<FeedItem> = {}): FeedItem => ({
