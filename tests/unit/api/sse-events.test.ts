@@ -83,6 +83,35 @@ describe('SSE wire format (contract section 1)', () => {
     expect('warnings' in message).toBe(false); // omitted when no feed failed
   });
 
+  it('news: byte for byte what encoding the whole message at once gives, for awkward text, watchlists, truncation and warnings', () => {
+    const awkward: Article = {
+      ...article,
+      id: 'g-2',
+      title: 'Quotes " \\ backslash, \u0000 control, lone \ud800 surrogate, emoji \u{1F4C8}, "articles":[] in a title',
+      summary: '</script> \t tab \u2029',
+    };
+    const events: StreamEvent[] = [
+      { type: 'news', symbols: ['TSLA'], watchlist: false, articles: [article, awkward, article], warnings: [], cursor, timestamp: ts, progress: 0.25 },
+      {
+        type: 'news', symbols: ['TSLA', 'BRK.B'], watchlist: true, articles: [awkward], truncated: true,
+        warnings: [{ source: 'Feed "x"', error: '"articles":[] broke' }], cursor, timestamp: ts, progress: 0.5,
+      },
+    ];
+    for (const event of events) {
+      if (event.type !== 'news') continue;
+      const message = {
+        timestamp: event.timestamp,
+        ...(event.watchlist ? { symbols: event.symbols } : { symbol: event.symbols[0] }),
+        news: { count: event.articles.length, articles: event.articles, ...(event.truncated ? { truncated: true } : {}) },
+        ...(event.warnings.length ? { warnings: event.warnings } : {}),
+      };
+      const payload = { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: event.progress, total: 1, message: JSON.stringify(message) } };
+      const expected = `id: ${cursor}\ndata: ${JSON.stringify(payload)}\n\n`;
+      expect(formatSseEvent(event, token)).toBe(expected);
+      expect(formatSseEvent(event, token)).toBe(expected); // again, from the cache
+    }
+  });
+
   it('news: an empty batch still says count 0; warnings listed when a feed failed', () => {
     const event: StreamEvent = {
       type: 'news', symbols: ['TSLA'], watchlist: false, articles: [], warnings: [{ source: 'CNBC', error: 'feed answered HTTP 500' }], cursor, timestamp: ts, progress: 0.5,
