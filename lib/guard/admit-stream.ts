@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { securityProblems, settings } from '@/lib/config/settings';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import type { Endpoint } from '@/lib/observability/active-streams';
@@ -73,7 +73,8 @@ export async function admitStream(request: Request, endpoint: Endpoint, ticket: 
     free = !count.ok || (count.value >= 2 && count.value <= FREE_RESUMES + 1);
   }
 
-  const member = `${ticket.streamId}|${randomBytes(6).toString('hex')}`;
+  // Tells this connection's slot from another connection to the same stream (a resume); randomUUID is buffered, randomBytes a system call.
+  const member = `${ticket.streamId}|${randomUUID().slice(0, 8)}`;
   const holdsSlot = maxStreamsPerClient > 0;
   if (holdsSlot) {
     const slot = await withStore(store, 'acquire-slot', () => store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs: SLOT_LEASE_MS }));

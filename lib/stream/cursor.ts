@@ -1,4 +1,4 @@
-import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 
 /**
@@ -108,9 +108,13 @@ export function createCursorCodec(secret: string): CursorCodec {
   };
 }
 
-/** A fresh stream id: 96 random bits as 24 lowercase hex digits. */
+/**
+ * A fresh stream id: a v4 UUID's 122 random bits as 32 lowercase hex digits. randomUUID draws
+ * from a buffered pool; randomBytes asks the kernel on every call, which a CPU profile of 10,000
+ * opens showed as a visible share of each open.
+ */
 export function newStreamId(): string {
-  return randomBytes(12).toString('hex');
+  return randomUUID().replaceAll('-', '');
 }
 
 function mac(key: KeyObject, body: string): Buffer {
