@@ -29,25 +29,46 @@ export interface StreamObserver {
 }
 
 type Counter = { inc(value?: number): void };
+type Observed = { observe(value: number): void };
+
+interface EndpointMetrics {
+  started(kind: 'new' | 'resumed'): Counter;
+  sent(type: string): Counter;
+  articles: Counter;
+  ended(reason: StreamEndReason): Counter;
+  duration(reason: StreamEndReason): Observed;
+}
 
 /**
- * The per-event counters of an endpoint, labels bound once: prom-client hashes a label set on every
- * call, which for every event of every stream showed in a CPU profile.
+ * An endpoint's stream metrics with their labels bound once: prom-client hashes a label set on
+ * every call, which for every event, start and end of thousands of streams showed in CPU profiles.
  */
-const boundCounters = processSingleton('bound-event-counters', () => new Map<Endpoint, { sent(type: string): Counter; articles: Counter }>());
+const bound = processSingleton('stream-metrics-by-endpoint', () => new Map<Endpoint, EndpointMetrics>());
 
-function eventCounters(endpoint: Endpoint) {
-  let bound = boundCounters.get(endpoint);
-  if (!bound) {
+function endpointMetrics(endpoint: Endpoint): EndpointMetrics {
+  let found = bound.get(endpoint);
+  if (!found) {
     const m = metrics();
-    const byType = new Map<string, Counter>();
-    bound = {
-      sent: (type) => byType.get(type) ?? byType.set(type, m.eventsSent.labels({ endpoint, type })).get(type)!,
+    found = {
+      started: byLabel((kind) => m.streamsStarted.labels({ endpoint, kind })),
+      sent: byLabel((type) => m.eventsSent.labels({ endpoint, type })),
       articles: m.articlesDelivered.labels({ endpoint }),
+      ended: byLabel((reason) => m.streamsEnded.labels({ endpoint, reason })),
+      duration: byLabel((reason) => m.streamDuration.labels({ endpoint, reason })),
     };
-    boundCounters.set(endpoint, bound);
+    bound.set(endpoint, found);
   }
-  return bound;
+  return found;
+}
+
+/** One child per label value, made on first use (the values are a small fixed set). */
+function byLabel<T>(make: (value: string) => T): (value: string) => T {
+  const children = new Map<string, T>();
+  return (value) => {
+    let child = children.get(value);
+    if (child === undefined) children.set(value, (child = make(value)));
+    return child;
+  };
 }
 
 /**
@@ -58,15 +79,15 @@ function eventCounters(endpoint: Endpoint) {
  */
 export function observeStream(info: StreamInfo): StreamObserver {
   const startedAt = Date.now();
-  const m = metrics();
+  const m = endpointMetrics(info.endpoint);
   const base = { requestId: info.requestId, streamId: info.streamId, endpoint: info.endpoint, symbol: info.symbol };
   let articles = 0;
   let events = 0;
   let lastError: string | undefined;
   let ended = false;
 
-  m.streamsStarted.inc({ endpoint: info.endpoint, kind: info.resumed ? 'resumed' : 'new' });
-  log.info(info.resumed ? 'stream.resumed' : 'stream.started', { ...base, interval: info.interval, duration: info.duration });
+  m.started(info.resumed ? 'resumed' : 'new').inc();
+  if (log.enabled('info')) log.info(info.resumed ? 'stream.resumed' : 'stream.started', { ...base, interval: info.interval, duration: info.duration });
   const span = startSpan('stream', {
     'market_pulse.endpoint': info.endpoint,
     'market_pulse.stream.id': info.streamId,
@@ -74,14 +95,13 @@ export function observeStream(info: StreamInfo): StreamObserver {
     'market_pulse.stream.resumed': info.resumed,
   });
 
-  const counters = eventCounters(info.endpoint);
   const sent = (event: ObservedEvent) => {
     events++;
-    counters.sent(event.type).inc();
+    m.sent(event.type).inc();
     if (event.type === 'news') {
       const count = event.articles?.length ?? 0;
       articles += count;
-      counters.articles.inc(count);
+      m.articles.inc(count);
       if (log.enabled('debug')) log.debug('stream.news', { ...base, articles: count, warnings: event.warnings?.length ?? 0 });
     } else if (event.type === 'error') {
       lastError = event.message;
@@ -94,11 +114,13 @@ export function observeStream(info: StreamInfo): StreamObserver {
       if (ended) return;
       ended = true;
       const durationMs = Date.now() - startedAt;
-      m.streamsEnded.inc({ endpoint: info.endpoint, reason });
-      m.streamDuration.observe({ endpoint: info.endpoint, reason }, durationMs / 1000);
-      const fields = { ...base, reason, durationMs, articlesDelivered: articles, eventsSent: events, ...(lastError ? { error: lastError } : {}) };
-      if (reason === 'error') log.warn('stream.ended', fields);
-      else log.info('stream.ended', fields);
+      m.ended(reason).inc();
+      m.duration(reason).observe(durationMs / 1000);
+      const level = reason === 'error' ? 'warn' : 'info';
+      if (log.enabled(level)) {
+        const fields = { ...base, reason, durationMs, articlesDelivered: articles, eventsSent: events, ...(lastError ? { error: lastError } : {}) };
+        log[level]('stream.ended', fields);
+      }
       span.setAttributes({ 'market_pulse.stream.end_reason': reason, 'market_pulse.stream.articles': articles });
       if (reason === 'error') markSpanError(span, lastError ?? 'stream failed');
       span.end();
