@@ -63,6 +63,59 @@ export interface HubOptions {
 }
 
 /**
+ * One subscriber's handle on its feeds. A class rather than an object of closures: thousands of
+ * streams hold one each for their whole life, and methods on a prototype cost nothing per stream.
+ */
+class HubSubscription implements NewsSubscription {
+  private closed = false;
+
+  constructor(
+    private readonly hub: NewsHub,
+    private readonly symbols: readonly string[],
+    private readonly pollers: FeedPoller[],
+    private readonly unsubscribes: Array<() => void>,
+  ) {}
+
+  snapshot(): NewsSnapshot {
+    return this.hub.snapshotOf(this.symbols, this.pollers);
+  }
+
+  coveredSince(): number {
+    return Math.max(0, ...this.pollers.map((p) => p.coveredSince));
+  }
+
+  cursor(): number {
+    return this.hub.registry.cursor;
+  }
+
+  feedKeys(): string[] {
+    return this.pollers.map((p) => p.spec.key);
+  }
+
+  marks(): Array<SharedMark | undefined> {
+    return this.pollers.map((p) => p.mark);
+  }
+
+  ready(signal: AbortSignal, timeoutMs: number, options?: { any?: boolean }): Promise<void> {
+    return waitForFeeds(this.pollers, signal, timeoutMs, options?.any ? 'some' : 'every');
+  }
+
+  pending(): number {
+    return this.pollers.filter((p) => !p.attempted).length;
+  }
+
+  nextAnswer(signal: AbortSignal, timeoutMs: number): Promise<void> {
+    return waitForFeeds(this.pollers.filter((p) => !p.attempted), signal, timeoutMs, 'some');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+  }
+}
+
+/**
  * The in-process meeting point of streams and feeds: one FeedPoller per feed, shared by every
  * stream, snapshot and tool call that wants that feed.
  */
@@ -99,22 +152,7 @@ export class NewsHub {
     const unuse = symbols.map((symbol) => this.symbols.use(symbol));
     const pollers = feedsForSymbols(symbols).map((spec) => this.poller(spec));
     const unsubscribes = [...pollers.map((p) => p.subscribe(intervalMs)), ...unuse, this.openSelection(symbols.join(','))];
-    let closed = false;
-    return {
-      snapshot: () => this.snapshot(symbols, pollers),
-      coveredSince: () => Math.max(0, ...pollers.map((p) => p.coveredSince)),
-      cursor: () => this.registry.cursor,
-      feedKeys: () => pollers.map((p) => p.spec.key),
-      marks: () => pollers.map((p) => p.mark),
-      ready: (signal, timeoutMs, options) => waitForFeeds(pollers, signal, timeoutMs, options?.any ? 'some' : 'every'),
-      pending: () => pollers.filter((p) => !p.attempted).length,
-      nextAnswer: (signal, timeoutMs) => waitForFeeds(pollers.filter((p) => !p.attempted), signal, timeoutMs, 'some'),
-      close: () => {
-        if (closed) return;
-        closed = true;
-        for (const unsubscribe of unsubscribes) unsubscribe();
-      },
-    };
+    return new HubSubscription(this, symbols, pollers, unsubscribes);
   }
 
   private openSelection(key: string): () => void {
@@ -144,7 +182,8 @@ export class NewsHub {
     return poller;
   }
 
-  private snapshot(symbols: readonly string[], pollers: FeedPoller[]): NewsSnapshot {
+  /** A selection's merged, tagged view: cached per selection (see `snapshots`). */
+  snapshotOf(symbols: readonly string[], pollers: FeedPoller[]): NewsSnapshot {
     const key = symbols.join(',');
     const changes = pollers.map((p) => p.changes);
     const cached = this.snapshots.get(key);
