@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import type { FeedPoller as FeedPollerClass } from '@/lib/news/poll/feed-poller';
 import type { FeedSpec } from '@/lib/news/feeds';
 import { rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
@@ -225,4 +225,24 @@ describe('FeedPoller: checks that cannot share the process with other pollers', 
     expect(timers()).toBeLessThanOrEqual(before);
   });
 
+  // Not concurrent: it counts the process's calls to setTimeout.
+  it('subscribers that leave the period as it was do not re-arm the poll timer; a shorter interval does', async (ctx) => {
+    const { path, poller, subscribe } = setup(ctx);
+    feeds.set(path, rssFeed('f', [item(1)]));
+    subscribe(60_000);
+    await waitFor(() => poller.attempted, 3000);
+    await sleep(50); // the round has ended and armed the next one
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const offs = Array.from({ length: 100 }, () => subscribe(60_000));
+      for (const off of offs) off();
+      expect(armed).not.toHaveBeenCalled();
+      const faster = subscribe(1000);
+      expect(armed).toHaveBeenCalledTimes(1);
+      faster();
+      expect(armed).toHaveBeenCalledTimes(2);
+    } finally {
+      armed.mockRestore();
+    }
+  });
 });
