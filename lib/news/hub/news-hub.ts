@@ -12,8 +12,12 @@ import { SymbolTable } from './symbol-table';
 import { tagSymbols } from './tag-symbols';
 
 const IDLE_POLLER_TTL_MS = 15 * 60_000;
-/** Distinct selections cached at once; beyond it the cache starts again (still correct, just recomputed). */
-const MAX_CACHED_SNAPSHOTS = 1000;
+/**
+ * Distinct selections cached at once; beyond it the oldest goes (still correct, just recomputed).
+ * Only open selections are cached and a snapshot is an array of shared copies, so the bound is
+ * there for safety, above the thousands of distinct watchlists one instance serves.
+ */
+const MAX_CACHED_SNAPSHOTS = 10_000;
 
 /** A selection's snapshot and the change counts of its feeds it was built at. */
 interface CachedSnapshot {
@@ -24,6 +28,8 @@ interface CachedSnapshot {
 export interface NewsSubscription {
   /** Current merged view of the feeds, tagged with the symbols (cached until a feed changes). */
   snapshot(): NewsSnapshot;
+  /** Whether the feeds are the offline demo source (known without building a snapshot). */
+  demo(): boolean;
   /**
    * Since when nothing from any of the feeds has been lost (poll/history.ts): a `since` cursor
    * older than this is too old. Meaningful once `ready` has resolved.
@@ -78,6 +84,10 @@ class HubSubscription implements NewsSubscription {
 
   snapshot(): NewsSnapshot {
     return this.hub.snapshotOf(this.symbols, this.pollers);
+  }
+
+  demo(): boolean {
+    return isDemoMode();
   }
 
   coveredSince(): number {
@@ -188,7 +198,7 @@ export class NewsHub {
     const changes = pollers.map((p) => p.changes);
     const cached = this.snapshots.get(key);
     if (cached && cached.changes.every((n, i) => n === changes[i])) return cached.snapshot;
-    if (this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.clear();
+    if (!cached && this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
     const owners = new Map(pollers.map((p) => [p.spec.key, p.spec.symbol]));
     const stories = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
     const articles = stories.map((story) => tagSymbols(story, symbols, (feed) => owners.get(feed)));
