@@ -53,18 +53,25 @@ const ARTICLES_KEY = '\\"articles\\":';
 const EMPTY_ARTICLES = `${ARTICLES_KEY}[]`;
 
 /**
+ * Encodings kept, oldest dropped first: every article a few symbols' streams show at once, yet a
+ * bounded few MiB however many symbols an instance serves (keeping one per article for as long as
+ * the article lived doubled the heap of a thousand symbols' articles).
+ */
+const MAX_ENCODED_ARTICLES = 2000;
+const escapedArticles = new Map<Article, string>();
+
+/**
  * Each article as it reads inside the message string: JSON, then JSON-escaped again because the
  * message is itself a string. The same article goes to every stream that shows it (the hub shares
  * one copy per article), so it is encoded once, not once per stream and event; a CPU profile of
  * thousands of streams had this encoding among its largest costs. Escaping is per character, so
  * escaped pieces joined are the escape of the joined text.
  */
-const escapedArticles = new WeakMap<Article, string>();
-
 function escapedArticle(article: Article): string {
   let text = escapedArticles.get(article);
   if (text === undefined) {
     text = JSON.stringify(JSON.stringify(article)).slice(1, -1);
+    if (escapedArticles.size >= MAX_ENCODED_ARTICLES) escapedArticles.delete(escapedArticles.keys().next().value!);
     escapedArticles.set(article, text);
   }
   return text;

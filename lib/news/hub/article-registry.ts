@@ -52,20 +52,8 @@ function touch(map: Map<string, Entry>, key: string, entry: Entry): void {
   if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as string);
 }
 
-/** Story keys by article: every snapshot build asks again, and the Unicode-aware title folding is not cheap. */
-const keysByArticle = new WeakMap<FeedArticle, readonly string[]>();
-
 /** Keys under which two feeds' copies of one story are recognised as duplicates. */
-export function storyKeys(article: FeedArticle): readonly string[] {
-  let keys = keysByArticle.get(article);
-  if (!keys) {
-    keys = computeStoryKeys(article);
-    keysByArticle.set(article, keys);
-  }
-  return keys;
-}
-
-function computeStoryKeys(article: FeedArticle): string[] {
+export function storyKeys(article: FeedArticle): string[] {
   const title = article.title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   const keys = [`u:${article.url.toLowerCase()}`];
   // Very short titles ("Markets", "Update") are too generic to identify a story.

@@ -11,7 +11,7 @@ const MAX_COPIES_PER_ARTICLE = 8;
  * symbol, and a copy per selection made each idle symbol cost a full set of them. Keyed weakly on
  * the feed's own article, so a copy goes when its feed's next fetch replaces the article.
  */
-const copies = new WeakMap<SequencedArticle, Map<string, SnapshotArticle>>();
+const copies = new WeakMap<SequencedArticle, SnapshotArticle | Map<string, SnapshotArticle>>();
 
 /**
  * Contract §6.3: which requested symbols a story concerns. A copy from a symbol's own feed names
@@ -27,15 +27,15 @@ export function tagSymbols(story: Story, symbols: readonly string[], ownerOf: (f
   return taggedCopy(story.item, tags);
 }
 
+/** Most articles only ever get one tag list: that copy is kept alone, a map only once there are two. */
 function taggedCopy(item: SequencedArticle, tags: string[]): SnapshotArticle {
   const key = tags.join(',');
-  const known = copies.get(item) ?? new Map<string, SnapshotArticle>();
-  const existing = known.get(key);
+  const known = copies.get(item);
+  const existing = known instanceof Map ? known.get(key) : known && known.article.symbols.join(',') === key ? known : undefined;
   if (existing) return existing;
   const copy = { ...item, article: { ...item.article, symbols: tags } };
-  if (known.size < MAX_COPIES_PER_ARTICLE) {
-    known.set(key, copy);
-    copies.set(item, known);
-  }
+  if (!known) copies.set(item, copy);
+  else if (!(known instanceof Map)) copies.set(item, new Map([[known.article.symbols.join(','), known], [key, copy]]));
+  else if (known.size < MAX_COPIES_PER_ARTICLE) known.set(key, copy);
   return copy;
 }
