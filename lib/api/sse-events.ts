@@ -54,8 +54,8 @@ const EMPTY_ARTICLES = `${ARTICLES_KEY}[]`;
 
 /**
  * Encodings kept, oldest dropped first: every article a few symbols' streams show at once, yet a
- * bounded few MiB however many symbols an instance serves (keeping one per article for as long as
- * the article lived doubled the heap of a thousand symbols' articles).
+ * bounded few MiB however many symbols an instance serves (one kept per article would grow with
+ * every article the instance ever shows).
  */
 const MAX_ENCODED_ARTICLES = 2000;
 const escapedArticles = new Map<Article, string>();
