@@ -1,4 +1,3 @@
-import { processSingleton } from '@/lib/runtime/process-singleton';
 import { log } from './logger';
 import { metrics, type Endpoint, type StreamEndReason } from './metrics';
 import { markSpanError, startSpan } from './tracing';
@@ -28,49 +27,6 @@ export interface StreamObserver {
   end(reason: StreamEndReason): void;
 }
 
-type Counter = { inc(value?: number): void };
-type Observed = { observe(value: number): void };
-
-interface EndpointMetrics {
-  started(kind: 'new' | 'resumed'): Counter;
-  sent(type: string): Counter;
-  articles: Counter;
-  ended(reason: StreamEndReason): Counter;
-  duration(reason: StreamEndReason): Observed;
-}
-
-/**
- * An endpoint's stream metrics with their labels bound once: prom-client hashes a label set on
- * every call, which for every event, start and end of thousands of streams showed in CPU profiles.
- */
-const bound = processSingleton('stream-metrics-by-endpoint', () => new Map<Endpoint, EndpointMetrics>());
-
-function endpointMetrics(endpoint: Endpoint): EndpointMetrics {
-  let found = bound.get(endpoint);
-  if (!found) {
-    const m = metrics();
-    found = {
-      started: byLabel((kind) => m.streamsStarted.labels({ endpoint, kind })),
-      sent: byLabel((type) => m.eventsSent.labels({ endpoint, type })),
-      articles: m.articlesDelivered.labels({ endpoint }),
-      ended: byLabel((reason) => m.streamsEnded.labels({ endpoint, reason })),
-      duration: byLabel((reason) => m.streamDuration.labels({ endpoint, reason })),
-    };
-    bound.set(endpoint, found);
-  }
-  return found;
-}
-
-/** One child per label value, made on first use (the values are a small fixed set). */
-function byLabel<T>(make: (value: string) => T): (value: string) => T {
-  const children = new Map<string, T>();
-  return (value) => {
-    let child = children.get(value);
-    if (child === undefined) children.set(value, (child = make(value)));
-    return child;
-  };
-}
-
 /**
  * The lifecycle of one stream as an operator sees it: `stream.started` / `stream.resumed` and
  * `stream.ended` (reason, duration, articles delivered) at info, the started/ended counters,
@@ -79,14 +35,14 @@ function byLabel<T>(make: (value: string) => T): (value: string) => T {
  */
 export function observeStream(info: StreamInfo): StreamObserver {
   const startedAt = Date.now();
-  const m = endpointMetrics(info.endpoint);
+  const m = metrics();
   const base = { requestId: info.requestId, streamId: info.streamId, endpoint: info.endpoint, symbol: info.symbol };
   let articles = 0;
   let events = 0;
   let lastError: string | undefined;
   let ended = false;
 
-  m.started(info.resumed ? 'resumed' : 'new').inc();
+  m.streamsStarted.inc({ endpoint: info.endpoint, kind: info.resumed ? 'resumed' : 'new' });
   if (log.enabled('info')) log.info(info.resumed ? 'stream.resumed' : 'stream.started', { ...base, interval: info.interval, duration: info.duration });
   const span = startSpan('stream', {
     'market_pulse.endpoint': info.endpoint,
@@ -97,11 +53,11 @@ export function observeStream(info: StreamInfo): StreamObserver {
 
   const sent = (event: ObservedEvent) => {
     events++;
-    m.sent(event.type).inc();
+    m.eventsSent.inc({ endpoint: info.endpoint, type: event.type });
     if (event.type === 'news') {
       const count = event.articles?.length ?? 0;
       articles += count;
-      m.articles.inc(count);
+      m.articlesDelivered.inc({ endpoint: info.endpoint }, count);
       if (log.enabled('debug')) log.debug('stream.news', { ...base, articles: count, warnings: event.warnings?.length ?? 0 });
     } else if (event.type === 'error') {
       lastError = event.message;
@@ -114,8 +70,8 @@ export function observeStream(info: StreamInfo): StreamObserver {
       if (ended) return;
       ended = true;
       const durationMs = Date.now() - startedAt;
-      m.ended(reason).inc();
-      m.duration(reason).observe(durationMs / 1000);
+      m.streamsEnded.inc({ endpoint: info.endpoint, reason });
+      m.streamDuration.observe({ endpoint: info.endpoint, reason }, durationMs / 1000);
       const level = reason === 'error' ? 'warn' : 'info';
       if (log.enabled(level)) {
         const fields = { ...base, reason, durationMs, articlesDelivered: articles, eventsSent: events, ...(lastError ? { error: lastError } : {}) };
