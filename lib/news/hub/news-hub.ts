@@ -195,9 +195,10 @@ export class NewsHub {
   /** A selection's merged, tagged view: cached per selection (see `snapshots`). */
   snapshotOf(symbols: readonly string[], pollers: FeedPoller[]): NewsSnapshot {
     const key = symbols.join(',');
-    const changes = pollers.map((p) => p.changes);
     const cached = this.snapshots.get(key);
-    if (cached && cached.changes.every((n, i) => n === changes[i])) return cached.snapshot;
+    // Every tick of every stream asks: compare in place, allocate only for a rebuild.
+    if (cached && cached.changes.every((n, i) => n === pollers[i]!.changes)) return cached.snapshot;
+    const changes = pollers.map((p) => p.changes);
     if (!cached && this.snapshots.size >= MAX_CACHED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
     const owners = new Map(pollers.map((p) => [p.spec.key, p.spec.symbol]));
     const stories = mergeDuplicates(pollers.flatMap((p) => p.articles.map((item) => ({ feed: p.spec.key, item }))));
