@@ -16,6 +16,12 @@ export const APP_DIST_DIR = '.next-bench';
 export const referenceDir = path.join(repoRoot, 'bench/reference-next');
 /** Relative to referenceDir: Next wants a relative distDir. */
 export const REFERENCE_DIST_DIR = '../.tmp/reference-next-dist';
+/**
+ * The minimal route behind a pass-through Node.js middleware: a copy of referenceDir with
+ * bench/servers/reference-middleware.js as its middleware.js (build.mjs makes it).
+ */
+export const referenceMiddlewareDir = path.join(benchTmp, 'reference-next-mw');
+export const REFERENCE_MIDDLEWARE_DIST_DIR = '.next';
 export const probeDir = path.join(benchTmp, 'probe');
 const heapProbe = path.join(repoRoot, 'bench/lib/heap-probe.mjs');
 
@@ -54,6 +60,9 @@ export async function startServer(kind, extraEnv = {}, nodeArgs = []) {
       break;
     case 'reference':
       server = await startNextServer({ ...options, nodeArgs, cwd: referenceDir, distDir: REFERENCE_DIST_DIR });
+      break;
+    case 'reference-mw':
+      server = await startNextServer({ ...options, nodeArgs, cwd: referenceMiddlewareDir, distDir: REFERENCE_MIDDLEWARE_DIST_DIR });
       break;
     case 'app':
       server = await startNextServer({ ...options, nodeArgs, distDir: APP_DIST_DIR });

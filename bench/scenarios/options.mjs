@@ -18,8 +18,8 @@
  *   5 big feeds:    --streams5=200 --hold5=30 --items5=2000
  *   6 Redis:        --n6=5000 --symbols6=500 --hold6=20
  *
- * Scenario 1 holds 120 s by default, not the issue's 5 minutes: at 3 repetitions × 3 servers a
- * 300 s hold alone would take 45 minutes. --hold1=300 measures the issue's hold.
+ * Scenario 1 holds 120 s by default, not the issue's 5 minutes: at 3 repetitions × 4 servers a
+ * 300 s hold alone would take an hour. --hold1=300 measures the issue's hold.
  */
 
 export function scaleOptions(argv) {

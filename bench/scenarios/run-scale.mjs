@@ -55,7 +55,7 @@ export async function runScale(argv) {
   const machine = machineInfo(repoRoot);
   const selected = SCENARIOS.filter((s) => config.scenarios.includes(s.id));
   log(`mode ${config.mode}: scenarios ${selected.map((s) => s.id).join(', ')}, ${config.reps} repetition(s)`);
-  build({ servers: ['app', 'reference'], reuse: config.reuseBuild, log });
+  build({ servers: ['app', 'reference', 'reference-mw'], reuse: config.reuseBuild, log });
 
   const ctx = { config, log, logRun, pending: [] };
   const scenarios = {};

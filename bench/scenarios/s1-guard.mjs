@@ -22,7 +22,12 @@ import { cell, failuresOf, figuresTable, pairedRatio, ratioCell, ratioTable, run
 export const id = 1;
 export const title = 'Guard on: streams from distinct clients, held with heartbeats and final events, then a mass drop';
 
-const LABELS = { app: 'Market Pulse (guard on)', reference: 'minimal Next.js route', baseline: 'node:http baseline' };
+const LABELS = {
+  app: 'Market Pulse (guard on)',
+  reference: 'minimal Next.js route',
+  'reference-mw': 'minimal route behind an empty Node.js middleware',
+  baseline: 'node:http baseline',
+};
 
 function variants(ctx, feeds) {
   const c = ctx.config.s1;
@@ -34,6 +39,9 @@ function variants(ctx, feeds) {
   return [
     { variant: 'app', kind: 'app', env: operatorEnv({ newsFeeds: feeds.newsFeeds, extra }) },
     { variant: 'reference', kind: 'reference', env: { BENCH_ELD: '1' } },
+    // What Next costs for running a middleware at all, which the design keeps as the guard's entry:
+    // the targets stay judged against the bare route; this shows how much of the gap is that floor.
+    { variant: 'reference-mw', kind: 'reference-mw', env: { BENCH_ELD: '1' } },
     { variant: 'baseline', kind: 'baseline', env: { BENCH_ELD: '1' } },
   ];
 }
@@ -156,6 +164,10 @@ export function report(runs, ctx) {
     openRate: pairedRatio(runs, 'app', 'reference', (r) => r.open.streamsPerSecond),
     firstEventP50: pairedRatio(runs, 'app', 'reference', (r) => r.open.firstEventMs.p50),
     latenessP99: pairedRatio(runs, 'app', 'reference', (r) => r.delivery.latenessMs.p99),
+    middlewareFloorPerStream: pairedRatio(runs, 'reference-mw', 'reference', (r) => r.memory.perStreamKiB),
+    middlewareFloorCleanup: pairedRatio(runs, 'reference-mw', 'reference', (r) => r.disconnect.toZeroMs),
+    overFloorPerStream: pairedRatio(runs, 'app', 'reference-mw', (r) => r.memory.perStreamKiB),
+    overFloorCleanup: pairedRatio(runs, 'app', 'reference-mw', (r) => r.disconnect.toZeroMs),
     perStreamVsBaseline: pairedRatio(runs, 'app', 'baseline', (r) => r.memory.perStreamKiB),
     referencePerStreamVsBaseline: pairedRatio(runs, 'reference', 'baseline', (r) => r.memory.perStreamKiB),
   };
@@ -200,6 +212,12 @@ export function report(runs, ctx) {
       ratios.cleanup.median !== null && ratios.cleanup.median <= 1.2,
     ),
     target(
+      'Next\'s own cost of a Node.js middleware, which the design keeps as the guard\'s entry (reported)',
+      `minimal route behind an empty middleware ÷ minimal route: RSS per stream ${ratioCell(ratios.middlewareFloorPerStream)}, cleanup ${ratioCell(ratios.middlewareFloorCleanup)}; ` +
+        `app ÷ that route: RSS per stream ${ratioCell(ratios.overFloorPerStream)}, cleanup ${ratioCell(ratios.overFloorCleanup)}`,
+      null,
+    ),
+    target(
       `RSS and live heap ${after} s after the drop (reported)`,
       `app RSS ${cell(cost.app?.rssAfterMiB)} MiB, live heap ${cell(cost.app?.heapAfterMiB)} MiB (before the load: RSS ${cell(cost.app?.rssBeforeMiB)} MiB); minimal route RSS ${cell(cost.reference?.rssAfterMiB)} MiB, live heap ${cell(cost.reference?.heapAfterMiB)} MiB`,
       null,
@@ -227,6 +245,10 @@ export function report(runs, ctx) {
       ['open rate, app ÷ minimal route', ratios.openRate],
       ['first event p50, app ÷ minimal route', ratios.firstEventP50],
       ['lateness p99, app ÷ minimal route', ratios.latenessP99],
+      ['RSS per stream, minimal route behind an empty middleware ÷ minimal route', ratios.middlewareFloorPerStream],
+      ['drop → 0 active, minimal route behind an empty middleware ÷ minimal route', ratios.middlewareFloorCleanup],
+      ['RSS per stream, app ÷ minimal route behind an empty middleware', ratios.overFloorPerStream],
+      ['drop → 0 active, app ÷ minimal route behind an empty middleware', ratios.overFloorCleanup],
       ['RSS per stream, app ÷ baseline', ratios.perStreamVsBaseline],
       ['RSS per stream, minimal route ÷ baseline', ratios.referencePerStreamVsBaseline],]),
     '',
