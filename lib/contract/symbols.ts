@@ -16,6 +16,11 @@ export function isSymbol(value: string): boolean {
   return SYMBOL_PATTERN.test(value);
 }
 
+/** The same symbols in the same order (a watchlist's order is the order its tags are listed in). */
+export function sameSymbols(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((symbol, i) => symbol === b[i]);
+}
+
 /**
  * One ticker as a zod schema. `field` prefixes the messages (query strings name their field; the
  * MCP SDK prefixes tool-argument messages with the path itself, so tools pass none).

@@ -1,3 +1,4 @@
+import { sameSymbols } from '@/lib/contract/symbols';
 import type { ListedArticle, ReceivedArticle } from './articles';
 import { describeHttpFailure } from './http-failure';
 import {
@@ -42,8 +43,6 @@ export interface SessionDeps {
 export const SWITCH_DEBOUNCE_MS = 300;
 
 type TimerKind = 'seam' | 'backoff' | 'retry-after' | 'switch';
-
-const sameList = (a: readonly string[], b: readonly string[]) => a.join(',') === b.join(',');
 
 /**
  * The live session: Start opens a stream and, until Stop, the page stays live. Open-ended sessions
@@ -115,7 +114,7 @@ export class LiveSession {
 
   /** The watchlist or filter changed. While live, the stream switches shortly (changes are coalesced). */
   update(settings: SessionSettings): void {
-    const symbolsChanged = !sameList(settings.symbols, this.settings.symbols);
+    const symbolsChanged = !sameSymbols(settings.symbols, this.settings.symbols);
     const qChanged = settings.q !== this.settings.q;
     this.settings = settings;
     if (!(symbolsChanged || qChanged) || !isActive(this.state.phase)) return;

@@ -1,4 +1,5 @@
 import { mentionedSymbols } from '@/lib/contract/filters';
+import { sameSymbols } from '@/lib/contract/symbols';
 import type { SequencedArticle } from '../types';
 import type { Story } from './merge-stories';
 
@@ -26,7 +27,7 @@ export function tagSymbols(story: Story, symbols: readonly string[], ownerOf: (f
   const tags = symbols.filter((s) => owners.includes(s) || mentioned.includes(s));
   // Most stories: a symbol's own feed, or market news naming no watched ticker. Their feed's tags
   // already say so, and the article goes out as it is.
-  return sameList(tags, story.item.article.symbols) ? story.item : taggedCopy(story.item, tags);
+  return sameSymbols(tags, story.item.article.symbols) ? story.item : taggedCopy(story.item, tags);
 }
 
 function taggedCopy(item: SequencedArticle, tags: string[]): SequencedArticle {
@@ -39,8 +40,4 @@ function taggedCopy(item: SequencedArticle, tags: string[]): SequencedArticle {
   if (!known) copies.set(item, (known = new Map()));
   if (known.size < MAX_COPIES_PER_ARTICLE) known.set(key, copy);
   return copy;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
