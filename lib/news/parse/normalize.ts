@@ -1,5 +1,3 @@
-import { decodeHTML } from 'entities';
-
 /**
  * Query parameters that only say where a click came from. Dropping them makes the same story
  * carried by two feeds (or by one feed on two days) collapse to one canonical URL.
@@ -53,34 +51,6 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
-}
-
-const BLOCK_TAGS = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|table|blockquote|section|article)\b[^>]*>/gi;
-const INVISIBLE = /<(script|style|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-
-/**
- * Feed text as plain text: tags removed, HTML entities decoded (feeds often escape twice, so the
- * XML parser leaves `&amp;` or `&#39;` behind), whitespace collapsed. Decoding happens after the
- * tags are gone so an escaped `&lt;b&gt;` in a headline stays visible text, never markup.
- */
-export function plainText(html: string): string {
-  const withoutTags = html
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(INVISIBLE, ' ')
-    .replace(BLOCK_TAGS, ' ')
-    .replace(/<\/?[a-zA-Z][^>]*>/g, '');
-  return decodeHTML(withoutTags).replace(/\s+/g, ' ').trim();
-}
-
-/** The contract's limit: at most `max` characters, cut at a word boundary, marked with an ellipsis. */
-export function truncate(text: string, max = 300): string {
-  if (text.length <= max) return text;
-  const room = text.slice(0, max); // the ellipsis replaces at least the last character
-  const lastSpace = room.lastIndexOf(' ', max - 1);
-  // A text without a usable space (a URL, CJK) is cut mid-word rather than losing half the summary.
-  const cut = lastSpace > max * 0.6 ? room.slice(0, lastSpace) : room.slice(0, max - 1);
-  return `${cut.replace(/[\uD800-\uDBFF]$/, '').replace(/[\s,;:.\-–—]+$/, '')}…`;
 }
 
 const EARLIEST = Date.UTC(1995, 0, 1);

@@ -1,6 +1,7 @@
 import Parser from 'rss-parser';
 import type { FeedArticle } from '../types';
-import { canonicalUrl, feedDate, plainText, truncate } from './normalize';
+import { canonicalUrl, feedDate } from './normalize';
+import { plainText, summaryText } from './plain-text';
 
 export interface ParseContext {
   source: string;
@@ -12,18 +13,27 @@ export type ParseOutcome = { ok: true; articles: FeedArticle[]; feedTitle?: stri
 type RawItem = Record<string, unknown>;
 
 /**
- * rss-parser turns an Atom `published`/`updated` into a Date and calls toISOString() on it unguarded,
- * so one garbage date would throw away the whole feed. Renaming the two elements before rss-parser
- * sees them keeps its Atom handling away from them; feedDate() reads them safely instead.
+ * Elements renamed before rss-parser sees them, and read here instead:
+ * - Atom `published`/`updated`: rss-parser turns them into a Date and calls toISOString() on it
+ *   unguarded, so one garbage date would throw away the whole feed; feedDate() reads them safely.
+ * - RSS `description`, Atom `content` and `content:encoded`: rss-parser strips each into a
+ *   `contentSnippet` we never use, with regexes quadratic in the text (40,000 `<p` took 10 s of
+ *   blocked event loop); summaryText() reads their start in linear time.
  */
-const ATOM_DATES: Record<string, string> = { published: 'atom-published', updated: 'atom-updated' };
+const RENAMED = new Map([
+  ['published', 'atom-published'],
+  ['updated', 'atom-updated'],
+  ['description', 'raw-description'],
+  ['content', 'raw-content'],
+  ['content:encoded', 'raw-content-encoded'],
+]);
 
 /** Characters xml2js parses between two turns of the event loop (about 10 ms of work each). */
 const PARSE_CHUNK_CHARS = 32 * 1024;
 /** Items turned into articles between two turns of the event loop. */
 const ITEMS_PER_SLICE = 100;
 
-const ITEM_FIELDS = ['atom-published', 'atom-updated', 'metadata:sponsored', 'metadata:type', 'id', 'category'];
+const ITEM_FIELDS = [...RENAMED.values(), 'metadata:sponsored', 'metadata:type', 'id', 'category'];
 
 /**
  * Entity declarations are how billion-laughs and XXE work; no news feed needs them, so documents
@@ -70,7 +80,7 @@ function parseXml(xml: string): Promise<{ title?: unknown; items?: RawItem[] }> 
     customFields: { item: ITEM_FIELDS },
     // async: xml2js parses in chunks with a turn of the event loop between them, so a feed near
     // NEWS_MAX_FEED_BYTES does not stall every open stream while it is read.
-    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATES[name] ?? name], async: true, chunkSize: PARSE_CHUNK_CHARS },
+    xml2js: { tagNameProcessors: [(name: string) => RENAMED.get(name) ?? name], async: true, chunkSize: PARSE_CHUNK_CHARS },
   });
   // The promise settles once even if xml2js calls back twice (error after end) or throws synchronously.
   return new Promise((resolve, reject) => {
@@ -92,7 +102,7 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle |
   const title = plainText(text(item.title));
   if (!title) return null;
 
-  const rawSummary = [item.summary, item.content, item['content:encoded']].map(text).find((value) => value.trim() !== '');
+  const rawSummary = [item.summary, item['raw-description'], item['raw-content'], item['raw-content-encoded']].map(text).find((value) => value.trim() !== '');
   // The feed's own text only: rss-parser's isoDate is `new Date(pubDate)`, which launders
   // non-dates ("Version 2", "0") into plausible ones before feedDate() could refuse them.
   const publishedAt = [item.pubDate, item.date, item['atom-published'], item['atom-updated']]
@@ -106,7 +116,7 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle |
     source: ctx.source,
     ...(publishedAt ? { publishedAt } : {}),
     scope: ctx.scope,
-    summary: truncate(plainText(rawSummary ?? '')),
+    summary: summaryText(rawSummary ?? ''),
     ...formOf(item),
   });
 }
@@ -140,13 +150,41 @@ function isSponsored(item: RawItem): boolean {
   return sponsored === 'true' || sponsored === 'yes' || type === 'sponsored' || type === 'ad' || type === 'advertisement';
 }
 
-/** xml2js yields a string, an object with the text under `_` (when the element had attributes), or an array. */
+/**
+ * xml2js yields a string, an object with the text under `_` (when the element had attributes), an
+ * array, or for Atom's `type="xhtml"` an element tree.
+ */
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return text(value[0]);
-  if (value && typeof value === 'object' && '_' in value) return text((value as { _: unknown })._);
+  if (value && typeof value === 'object') return '_' in value ? text(value._) : treeText(value);
   return '';
+}
+
+/** Text read from an element tree: enough for a summary. */
+const TREE_TEXT_CHARS = 8 * 1024;
+
+/**
+ * The text nodes of an element tree joined by spaces (xml2js groups children by name, so mixed
+ * content loses its order, as it did in rss-parser's rendering). A loop, not recursion: a feed can
+ * nest elements deeper than the call stack.
+ */
+function treeText(root: object): string {
+  const parts: string[] = [];
+  let length = 0;
+  const pending: unknown[] = [root];
+  while (pending.length > 0 && length < TREE_TEXT_CHARS) {
+    const node = pending.pop();
+    if (typeof node === 'string') {
+      parts.push(node);
+      length += node.length;
+    } else if (node && typeof node === 'object') {
+      const children = Array.isArray(node) ? node : Object.entries(node).flatMap(([key, child]) => (key === '$' ? [] : [child]));
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+    }
+  }
+  return parts.join(' ');
 }
 
 /** The first line of sax's message ("Unexpected close tag"), without line/column noise or internals. */

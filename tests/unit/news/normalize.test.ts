@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl, feedDate, plainText, truncate } from '@/lib/news/parse/normalize';
+import { canonicalUrl, feedDate } from '@/lib/news/parse/normalize';
 
 describe('canonicalUrl', () => {
   it.each([
@@ -37,62 +37,6 @@ describe('canonicalUrl', () => {
   it('the same link with and without tracking parameters has one canonical form', () => {
     expect(canonicalUrl('https://a.example/x?q=a%20b&utm_source=rss')).toBe(canonicalUrl('https://a.example/x?q=a%20b'));
     expect(canonicalUrl('https://a.example/x?flag&utm_source=rss')).toBe(canonicalUrl('https://a.example/x?flag'));
-  });
-});
-
-describe('plainText', () => {
-  it('strips tags, decodes entities after stripping, collapses whitespace', () => {
-    expect(plainText('<p>Stocks <b>rose</b>&nbsp;2%</p><p>Bonds&#8217; fell</p>')).toBe('Stocks rose 2% Bonds\u2019 fell');
-    expect(plainText('  a\n\n\tb  ')).toBe('a b');
-    expect(plainText('<![CDATA[<i>x</i>]]>')).toBe('x');
-  });
-
-  it('block tags separate words; inline tags do not', () => {
-    expect(plainText('one<br/>two<div>three</div>fo<b>ur</b>')).toBe('one two three four');
-  });
-
-  it('drops script, style and comments with their content', () => {
-    expect(plainText('a<script>alert("x")</script>b<style>p{}</style>c<!-- hidden -->d')).toBe('a b c d');
-  });
-
-  it('escaped markup in a headline stays visible text, never becomes markup that is stripped', () => {
-    expect(plainText('Why &lt;b&gt; tags matter')).toBe('Why <b> tags matter');
-  });
-
-  it('keeps comparisons that only look like tags', () => {
-    expect(plainText('S&amp;P 500 < 5000 and yields > 4%')).toBe('S&P 500 < 5000 and yields > 4%');
-  });
-});
-
-describe('truncate (summary at most 300 characters)', () => {
-  it('leaves short text alone', () => {
-    expect(truncate('short')).toBe('short');
-    expect(truncate('x'.repeat(300))).toBe('x'.repeat(300));
-  });
-
-  it('cuts at a word boundary with an ellipsis, never over 300', () => {
-    const text = 'word '.repeat(100).trim();
-    const out = truncate(text);
-    expect(out.length).toBeLessThanOrEqual(300);
-    expect(out.endsWith('word…')).toBe(true);
-  });
-
-  it('cuts a text without spaces mid-word', () => {
-    const out = truncate('x'.repeat(1000));
-    expect(out).toBe(`${'x'.repeat(299)}…`);
-  });
-
-  it('never leaves half a surrogate pair', () => {
-    const out = truncate('\u{1F4C8}'.repeat(400));
-    expect(out.length).toBeLessThanOrEqual(300);
-    expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
-  });
-
-  it('respects the limit for every length around it', () => {
-    for (let n = 290; n <= 320; n++) {
-      const text = Array.from({ length: n }, (_, i) => (i % 7 === 6 ? ' ' : 'a')).join('');
-      expect(truncate(text).length).toBeLessThanOrEqual(300);
-    }
   });
 });
 
