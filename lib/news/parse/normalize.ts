@@ -6,13 +6,16 @@ const TRACKING_PARAMS = new Set([
   '.tsrc', 'ncid', 'cmpid', 'yptr', 'soc_src', 'soc_trk', '__source', 'taid', 'fbclid', 'gclid',
   'dclid', 'msclkid', 'mc_cid', 'mc_eid', 'guccounter', 'guce_referrer', 'guce_referrer_sig', 'sr_share',
 ]);
-/** Names that are real parameters on some sites and tracking on others: dropped only for tracking values. */
-const TRACKING_VALUES: Record<string, RegExp> = {
+/**
+ * Names that are real parameters on some sites and tracking on others: dropped only for tracking
+ * values. A Map: a link's parameter names are feed data, and `constructor` must not find Object's.
+ */
+const TRACKING_VALUES = new Map<string, RegExp>([
   // MarketWatch/WSJ/Barron's placement codes: mw_rss_topstories, hp_lead_pos1, article_inline, rss_...
-  mod: /^(mw_|wsj_|barrons_|rss|hp_|article_|djem|trending|mktw)/i,
-  ref: /^(rss|feed|atom|newsletter|email|social|twitter|facebook|linkedin|share)/i,
-  src: /^(rss|feed|atom)/i,
-};
+  ['mod', /^(mw_|wsj_|barrons_|rss|hp_|article_|djem|trending|mktw)/i],
+  ['ref', /^(rss|feed|atom|newsletter|email|social|twitter|facebook|linkedin|share)/i],
+  ['src', /^(rss|feed|atom)/i],
+]);
 
 /**
  * The link an article is known by: absolute http(s), no fragment, no tracking parameters, host
@@ -42,7 +45,7 @@ export function canonicalUrl(raw: string): string | null {
 function isTracking(pair: string): boolean {
   const [rawName = '', rawValue = ''] = pair.split(/=(.*)/s);
   const name = safeDecode(rawName).toLowerCase();
-  return name.startsWith('utm_') || TRACKING_PARAMS.has(name) || Boolean(TRACKING_VALUES[name]?.test(safeDecode(rawValue)));
+  return name.startsWith('utm_') || TRACKING_PARAMS.has(name) || Boolean(TRACKING_VALUES.get(name)?.test(safeDecode(rawValue)));
 }
 
 function safeDecode(text: string): string {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalUrl, feedDate } from '@/lib/news/parse/normalize';
 
@@ -24,6 +25,21 @@ describe('canonicalUrl', () => {
       expect(canonicalUrl(raw)).toBeNull();
     },
   );
+
+  it('keeps parameters named like Object properties (constructor, __proto__) instead of throwing', () => {
+    expect(canonicalUrl('https://a.example/x?constructor=1&__proto__=2&mod=rss_x')).toBe('https://a.example/x?constructor=1&__proto__=2');
+  });
+
+  it('never throws, whatever the parameters (property)', () => {
+    const name = fc.oneof(fc.constantFrom('constructor', '__proto__', 'toString', 'valueOf', 'mod', 'ref', 'src', 'utm_x', '%E0%A4%A'), fc.string());
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.string())), (pairs) => {
+        const query = pairs.map(([k, v]) => `${k.startsWith('%') ? k : encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+        const url = canonicalUrl(`https://a.example/p?${query}`);
+        expect(url === null || url.startsWith('https://a.example/p')).toBe(true);
+      }),
+    );
+  });
 
   it('is idempotent', () => {
     for (const raw of ['https://a.example/x?q=1&utm_source=y', 'https://a.example/x?q=a%20b', 'https://a.example/x?flag']) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '@/lib/news/fetch/charset';
 import { parseFeed, type ParseContext, type ParseOutcome } from '@/lib/news/parse/parse-feed';
@@ -277,6 +278,25 @@ describe('parseFeed: broken and hostile input is {ok:false}, never a throw', () 
     const articles = await articlesOf(feed('&lt;p'.repeat(80_000)));
     expect(articles).toHaveLength(1);
     expect(articles[0]!.summary.length).toBeLessThanOrEqual(300);
+  });
+
+  it('a link with a parameter named constructor is an article like any other (it made the whole feed fail)', async () => {
+    const item = '<item><title>Odd link</title><link>https://odd.example/a?constructor=1</link></item>';
+    const articles = await articlesOf(`<rss version="2.0"><channel><title>t</title>${item}</channel></rss>`);
+    expect(articles.map((a) => a.url)).toEqual(['https://odd.example/a?constructor=1']);
+  });
+
+  it('never rejects, whatever the text of an item (property)', async () => {
+    const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/g, '');
+    const field = fc.oneof(fc.string(), fc.constantFrom('https://a.example/x?constructor=1', '<p', '<!--', '<![CDATA[', '&#x110000;', 'Tue, 25 Nov 25 09:00:00 GMT'));
+    await fc.assert(
+      fc.asyncProperty(field, field, field, field, async (title, link, guid, description) => {
+        const item = `<item><title>${escape(title)}</title><link>${escape(link)}</link><guid>${escape(guid)}</guid><description>${escape(description)}</description><pubDate>${escape(title)}</pubDate></item>`;
+        const outcome = await parseFeed(`<rss version="2.0"><channel><title>t</title>${item}</channel></rss>`, ctx);
+        expect(outcome.ok).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('a duplicate guid within one feed yields one article', async () => {
