@@ -4,11 +4,21 @@
  * back to UTF-8 rather than failing, so a typo in a feed's header does not lose the whole feed.
  */
 export function decodeFeedBytes(bytes: Uint8Array, contentType?: string | null): string {
-  const label =
-    encodingFromByteOrderMark(bytes) ?? charsetFromContentType(contentType) ?? encodingFromXmlDeclaration(bytes) ?? 'utf-8';
+  return feedDecoder(bytes, contentType)(bytes, true);
+}
+
+/** Decodes the next chunk of a body; `end` on the last one flushes a character split across chunks. */
+export type FeedDecode = (chunk: Uint8Array, end?: boolean) => string;
+
+/** A decoder for a body that starts with `head`, its encoding chosen as decodeFeedBytes says. */
+export function feedDecoder(head: Uint8Array, contentType?: string | null): FeedDecode {
+  const label = encodingFromByteOrderMark(head) ?? charsetFromContentType(contentType) ?? encodingFromXmlDeclaration(head) ?? 'utf-8';
   const decoder = decoderFor(label);
-  const text = decoder.decode(bytes);
-  return decoder.encoding === 'windows-1252' ? fixWindows1252(text) : text;
+  const windows1252 = decoder.encoding === 'windows-1252';
+  return (chunk, end = false) => {
+    const text = decoder.decode(chunk, { stream: !end });
+    return windows1252 ? fixWindows1252(text) : text;
+  };
 }
 
 /** What windows-1252 puts at 0x80–0x9F (WHATWG index); the five unassigned bytes keep their C1 code point. */

@@ -1,6 +1,5 @@
-import { gunzipSync } from 'node:zlib';
 import { retryAfterMs as parseRetryAfterMs } from '@/lib/http/retry-after';
-import { decodeFeedBytes } from './charset';
+import { readFeedText, TooLarge } from './read-feed-text';
 
 export interface Validators {
   etag?: string;
@@ -23,8 +22,6 @@ export type FetchOutcome =
   | { kind: 'error'; errorKind: FetchErrorKind; message: string; status?: number; retryAfterMs?: number };
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
-
-class TooLarge extends Error {}
 
 /**
  * One conditional GET of a feed with global fetch. Written by hand because no feed library does all
@@ -73,8 +70,8 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
       await discard(response);
       return tooLarge(options.maxBytes);
     }
-    const bytes = gunzipIfUnlabelled(await readCapped(response, options.maxBytes), options.maxBytes);
-    return { kind: 'ok', text: decodeFeedBytes(bytes, response.headers.get('content-type')), validators, status: response.status };
+    const text = await readFeedText(response.body, options.maxBytes, response.headers.get('content-type'));
+    return { kind: 'ok', text, validators, status: response.status };
   } catch (error) {
     if (error instanceof TooLarge) return tooLarge(options.maxBytes);
     if (deadline.signal.aborted) {
@@ -99,40 +96,6 @@ function validatorsOf(headers: Headers, previous: Validators | undefined): Valid
   const etag = headers.get('etag') ?? previous?.etag;
   const lastModified = headers.get('last-modified') ?? previous?.lastModified;
   return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
-}
-
-/** Reads the body through its stream so an oversized one is cancelled rather than buffered. */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new TooLarge();
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return Buffer.concat(chunks, total);
-}
-
-/** Some servers send .xml.gz files without Content-Encoding; the gzip magic number gives them away. */
-function gunzipIfUnlabelled(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
-  try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
-  } catch (error) {
-    if (error instanceof RangeError) throw new TooLarge();
-    return bytes; // not really gzip: let the parser reject it with a clear message
-  }
 }
 
 async function discard(response: Response): Promise<void> {

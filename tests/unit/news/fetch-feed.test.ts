@@ -14,12 +14,12 @@ const body = rssFeed('Test feed', [{ id: 'a', title: 'A headline', link: 'https:
  * request close. (undici opens a fresh idle keep-alive connection after an abort; that one is its
  * pool's business and closes on its own keep-alive timeout, so only request sockets are watched.)
  */
-async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>) {
   const sockets = new Set<Socket>();
   const requestSockets = new Set<Socket>();
   const server = createServer((req, res) => {
     requestSockets.add(req.socket);
-    handler(req, res);
+    void handler(req, res);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -222,6 +222,37 @@ describe('fetchFeed against a real HTTP server', () => {
       await server.close();
     }
   });
+
+  it('decodes a body that arrives in small pieces, characters split across them', async () => {
+    const text = `<?xml version="1.0" encoding="windows-1252"?><rss><t>${'Soci\u00e9t\u00e9 \u20ac5 \u201cquoted\u201d \u2014 '.repeat(30)}</t></rss>`;
+    const utf8 = text.replace('windows-1252', 'utf-8');
+    const utf16 = text.replace('encoding="windows-1252"', '');
+    const bodies: Record<string, Buffer> = {
+      '/utf8.xml': Buffer.from(utf8, 'utf8'),
+      '/cp1252.xml': Buffer.from(text.replace(/[\u20ac\u201c\u201d\u2014]/g, (c) => ({ '\u20ac': '\x80', '\u201c': '\x93', '\u201d': '\x94', '\u2014': '\x97' })[c]!), 'latin1'),
+      '/utf16.xml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le')]),
+      '/gzip.xml.gz': gzipSync(Buffer.from(utf8, 'utf8'), { level: 0 }),
+    };
+    const server = await rawServer(async (req, res) => {
+      const bytes = bodies[req.url!]!;
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml' });
+      // Odd sizes, so multi-byte characters and UTF-16 code units fall across pieces.
+      for (let at = 0; at < bytes.length; at += 7) {
+        res.write(bytes.subarray(at, at + 7));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      res.end();
+    });
+    try {
+      expect(bodies['/gzip.xml.gz']!.length).toBeGreaterThan(256);
+      expect(await fetchFeed(`${server.url}/utf8.xml`, options)).toMatchObject({ kind: 'ok', text: utf8 });
+      expect(await fetchFeed(`${server.url}/cp1252.xml`, options)).toMatchObject({ kind: 'ok', text });
+      expect(await fetchFeed(`${server.url}/utf16.xml`, options)).toMatchObject({ kind: 'ok', text: utf16 });
+      expect(await fetchFeed(`${server.url}/gzip.xml.gz`, options)).toMatchObject({ kind: 'ok', text: utf8 });
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
 
   it('a gzip body: decoded whether or not it is labelled Content-Encoding', async () => {
     const gz = gzipSync(Buffer.from(body));
