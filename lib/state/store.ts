@@ -1,3 +1,4 @@
+import { answerWithin } from '@/lib/runtime/answer-within';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { STORE_TIMEOUT_MS, stateBackend } from './backend';
 import type { GuardStore } from './guard-store';
@@ -9,7 +10,7 @@ import { reportStoreFailure, reportStoreHealthy } from './store-failures';
 export function guardStore(): GuardStore {
   return processSingleton('guard-store', () => {
     const backend = stateBackend();
-    return backend.kind === 'memory' ? new MemoryGuardStore() : new RedisGuardStore(backend.kind, backend.redis, STORE_TIMEOUT_MS);
+    return backend.kind === 'memory' ? new MemoryGuardStore() : new RedisGuardStore(backend.kind, backend.redis);
   });
 }
 
@@ -22,20 +23,15 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false };
  */
 export async function withStore<T>(store: GuardStore, operation: string, run: () => Promise<T>): Promise<Outcome<T>> {
   if (store.kind === 'memory') return { ok: true, value: await run() };
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS);
-  });
   const work = run();
   try {
-    const value = await Promise.race([work, deadline]);
+    // answerWithin, not a plain timer: an answer that came while the event loop was busy still counts.
+    const value = await answerWithin(work, STORE_TIMEOUT_MS, `no answer within ${STORE_TIMEOUT_MS} ms`);
     reportStoreHealthy(store.kind);
     return { ok: true, value };
   } catch (error) {
     work.catch(() => {});
     reportStoreFailure(store.kind, operation, error);
     return { ok: false };
-  } finally {
-    clearTimeout(timer);
   }
 }

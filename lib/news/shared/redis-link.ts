@@ -4,7 +4,7 @@ import IORedis from 'ioredis';
 import { settings, type StateConfig } from '@/lib/config/settings';
 import { log } from '@/lib/observability/logger';
 import { processSingleton } from '@/lib/runtime/process-singleton';
-import { answerWithin } from './answer-within';
+import { answerWithin } from '@/lib/runtime/answer-within';
 
 /**
  * The few Redis commands shared feed polling needs, over either client. The guard's

@@ -1,6 +1,6 @@
 import { closeSync, openSync, read } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { answerWithin } from '@/lib/news/shared/answer-within';
+import { answerWithin } from '@/lib/runtime/answer-within';
 
 /** Blocks the event loop, as a burst of work under load does. */
 function block(ms: number): void {
