@@ -1,42 +1,18 @@
 import { z } from 'zod';
 import { articleSchema, feedWarningSchema, type Article, type FeedWarning } from '@/lib/contract/article';
-import { mentionedSymbols } from '@/lib/contract/filters';
 
 /*
  * Articles come from third-party feeds via the server; the browser re-checks their shape with the
  * contract's schema, which only admits http(s) links, so a hostile feed cannot plant a `javascript:` link.
  */
 
-/**
- * The contract's Article plus the watchlist fields of §6.3/§6.4 (`symbols`, `form`). Declared here
- * as an extension so the dashboard reads them whether or not the shared schema lists them yet;
- * when it does, this stays equivalent.
- */
-const listedArticleSchema = articleSchema.extend({
-  symbols: z.array(z.string()).optional(),
-  form: z.string().optional(),
-});
-
-export type ReceivedArticle = Article & { symbols: string[]; form?: string };
-
-/**
- * The tickers an article concerns. A server that predates watchlists sends no `symbols`: a
- * per-symbol feed's item then belongs to the one requested symbol, and a market item gets the
- * requested tickers it mentions (the rule the server applies, from the same shared function).
- */
-function symbolsOf(a: z.output<typeof listedArticleSchema>, requested: readonly string[]): string[] {
-  if (a.symbols) return a.symbols;
-  if (a.scope === 'symbol' && requested.length === 1) return [...requested];
-  return mentionedSymbols(`${a.title}\n${a.summary}`, requested);
-}
-
 /** Keeps the valid articles of a batch; one malformed item must not discard its siblings. */
-export function validArticles(items: unknown, requested: readonly string[] = []): ReceivedArticle[] {
+export function validArticles(items: unknown): Article[] {
   if (!Array.isArray(items)) return [];
-  const out: ReceivedArticle[] = [];
+  const out: Article[] = [];
   for (const item of items) {
-    const parsed = listedArticleSchema.safeParse(item);
-    if (parsed.success) out.push({ ...parsed.data, symbols: symbolsOf(parsed.data, requested) });
+    const parsed = articleSchema.safeParse(item);
+    if (parsed.success) out.push(parsed.data);
   }
   return out;
 }
@@ -46,7 +22,7 @@ export function validWarnings(items: unknown): FeedWarning[] {
   return parsed.success ? parsed.data : [];
 }
 
-export interface ListedArticle extends ReceivedArticle {
+export interface ListedArticle extends Article {
   /** publishedAt, else firstSeenAt, in ms (0 when neither parses): the newest-first key. */
   sortTime: number;
   /** Client time the article arrived over the live stream (or a catch-up); absent for the snapshot. */
@@ -62,7 +38,7 @@ function sortTimeOf(a: Article): number {
 }
 
 /** `symbols` of a listed article widened by a later copy's tags (a watchlist change re-tags market items). */
-function widenTags(listed: ListedArticle, again: ReceivedArticle): ListedArticle {
+function widenTags(listed: ListedArticle, again: Article): ListedArticle {
   const extra = again.symbols.filter((s) => !listed.symbols.includes(s));
   return extra.length === 0 ? listed : { ...listed, symbols: [...listed.symbols, ...extra] };
 }
@@ -74,7 +50,7 @@ function widenTags(listed: ListedArticle, again: ReceivedArticle): ListedArticle
  */
 export function mergeArticles(
   list: readonly ListedArticle[],
-  batch: readonly ReceivedArticle[],
+  batch: readonly Article[],
   arrivedAt?: number,
 ): { list: ListedArticle[]; added: ListedArticle[] } {
   const byId = new Map<string, number>();

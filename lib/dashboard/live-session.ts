@@ -1,5 +1,6 @@
 import { sameSymbols } from '@/lib/contract/symbols';
-import type { ListedArticle, ReceivedArticle } from './articles';
+import type { Article } from '@/lib/contract/article';
+import type { ListedArticle } from './articles';
 import { describeHttpFailure } from './http-failure';
 import {
   absenceCheck,
@@ -124,7 +125,7 @@ export class LiveSession {
   }
 
   /** Snapshot headlines join the list without being flagged new. */
-  addSnapshot(articles: readonly ReceivedArticle[]): void {
+  addSnapshot(articles: readonly Article[]): void {
     this.dispatch({ type: 'snapshot', articles });
   }
 

@@ -1,5 +1,5 @@
-import type { FeedWarning } from '@/lib/contract/article';
-import { mergeArticles, type ListedArticle, type ReceivedArticle } from './articles';
+import type { Article, FeedWarning } from '@/lib/contract/article';
+import { mergeArticles, type ListedArticle } from './articles';
 import type { StreamMessage } from './stream-messages';
 import { clampProgress } from './time';
 
@@ -68,8 +68,8 @@ export type SessionAction =
   | { type: 'start'; openEnded: boolean; now: number }
   | { type: 'opened' }
   | { type: 'message'; message: Exclude<StreamMessage, { kind: 'final' }>; now: number }
-  | { type: 'snapshot'; articles: readonly ReceivedArticle[] }
-  | { type: 'too-old-catch-up'; articles: readonly ReceivedArticle[]; now: number }
+  | { type: 'snapshot'; articles: readonly Article[] }
+  | { type: 'too-old-catch-up'; articles: readonly Article[]; now: number }
   | { type: 'lost'; since: number; offline: boolean }
   | { type: 'waiting'; message: string }
   | { type: 'hidden'; now: number }
@@ -115,7 +115,7 @@ function settleAway(state: SessionState, now: number, truncated = false): Sessio
   };
 }
 
-function withArrivals(state: SessionState, batch: readonly ReceivedArticle[], now: number): SessionState {
+function withArrivals(state: SessionState, batch: readonly Article[], now: number): SessionState {
   const { list, added } = mergeArticles(state.articles, batch, now);
   if (added.length === 0 && list === state.articles) return state;
   return {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { FeedWarning } from '@/lib/contract/article';
-import { validArticles, validWarnings, type ReceivedArticle } from './articles';
+import type { Article, FeedWarning } from '@/lib/contract/article';
+import { validArticles, validWarnings } from './articles';
 
 /** GET /api/news, decoded (contract §2, §6.2, §6.3): `symbol` or `symbols`, and a `cursor` to continue from. */
 export interface SnapshotBody {
   symbols: string[];
   fetchedAt: string;
-  articles: ReceivedArticle[];
+  articles: Article[];
   warnings: FeedWarning[];
   demo: boolean;
   /** A `since` cursor continuing after this snapshot; absent from servers that predate §6.2. */
@@ -33,7 +33,7 @@ export function parseSnapshotBody(json: unknown): SnapshotBody | null {
   return {
     symbols,
     fetchedAt: d.fetchedAt,
-    articles: validArticles(d.articles, symbols),
+    articles: validArticles(d.articles),
     warnings: validWarnings(d.warnings),
     demo: d.demo === true,
     ...(d.cursor === undefined ? {} : { cursor: d.cursor }),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FeedWarning } from '@/lib/contract/article';
-import { validArticles, validWarnings, type ReceivedArticle } from './articles';
+import type { Article, FeedWarning } from '@/lib/contract/article';
+import { validArticles, validWarnings } from './articles';
 
 /**
  * One SSE `data:` payload of GET /api/mcp/stream-news, decoded (API_CONTRACT.md §1, §6.2, §6.3).
@@ -22,7 +22,7 @@ export type StreamMessage =
       progress: number;
       symbols: string[];
       timestamp: string;
-      articles: ReceivedArticle[];
+      articles: Article[];
       warnings: FeedWarning[];
       /** A `since` catch-up held more than it could send (contract §6.2). */
       truncated: boolean;
@@ -111,7 +111,7 @@ export function parseStreamMessage(data: string): StreamMessage | null {
     progress,
     symbols,
     timestamp: news.data.timestamp,
-    articles: validArticles(news.data.news.articles, symbols),
+    articles: validArticles(news.data.news.articles),
     warnings: validWarnings(news.data.warnings),
     truncated: news.data.news.truncated === true,
   };

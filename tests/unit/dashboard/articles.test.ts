@@ -58,23 +58,10 @@ describe('validArticles', () => {
     expect(validArticles('not a list')).toEqual([]);
   });
 
-  it('keeps the watchlist fields: symbols and the SEC form', () => {
-    const [a] = validArticles([wireArticle('f', { symbols: ['TSLA', 'AAPL'], form: '8-K' })], ['TSLA', 'AAPL']);
+  it('keeps the watchlist fields, symbols and the SEC form, and refuses an article without its symbols', () => {
+    const [a] = validArticles([wireArticle('f', { symbols: ['TSLA', 'AAPL'], form: '8-K' })]);
     expect(a).toMatchObject({ symbols: ['TSLA', 'AAPL'], form: '8-K' });
     expect(validArticles([wireArticle('bad', { symbols: 'TSLA' })])).toEqual([]);
-  });
-
-  it('derives symbols when a server that predates watchlists sends none', () => {
-    const items = [
-      wireArticle('own', { scope: 'symbol' }),
-      wireArticle('mentions', { scope: 'market', title: 'Why $TSLA and NVDA moved', summary: 'TSLAX is a fund' }),
-      wireArticle('none', { scope: 'market', title: 'Oil slips' }),
-    ];
-    expect(validArticles(items, ['TSLA']).map((a) => [a.id, a.symbols])).toEqual([
-      ['own', ['TSLA']],
-      ['mentions', ['TSLA']],
-      ['none', []],
-    ]);
-    expect(validArticles(items, ['NVDA', 'TSLA']).map((a) => a.symbols)).toEqual([[], ['NVDA', 'TSLA'], []]);
+    expect(validArticles([wireArticle('untagged', { symbols: undefined })])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import type { ReceivedArticle } from '@/lib/dashboard/articles';
+import type { Article } from '@/lib/contract/article';
 
-/** The wire form of an article (no normalised `symbols` unless given). */
+/** The wire form of an article (the contract's: `symbols` always present, empty unless given). */
 export function wireArticle(id: string, extra: object = {}) {
   return {
     id,
@@ -10,12 +10,13 @@ export function wireArticle(id: string, extra: object = {}) {
     publishedAt: '2026-11-25T10:00:00.000Z',
     scope: 'symbol' as const,
     summary: 'Summary',
+    symbols: [] as string[],
     ...extra,
   };
 }
 
 /** A contract Article as the dashboard holds it, published at 10:`minute` on 25 Nov 2026. */
-export function received(id: string, minute: number, extra: Partial<ReceivedArticle> = {}): ReceivedArticle {
+export function received(id: string, minute: number, extra: Partial<Article> = {}): Article {
   const publishedAt = new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString();
   return { ...wireArticle(id), url: `https://x.example/${id}`, publishedAt, summary: '', symbols: ['TSLA'], ...extra };
 }
