@@ -14,7 +14,7 @@ const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 /** Read on every line rather than through lib/config: the logger sits below everything, config included. */
 function threshold(): number {
   const raw = (process.env.LOG_LEVEL ?? 'info').trim().toLowerCase();
-  return order[(raw in order ? raw : 'info') as Level];
+  return order[(Object.hasOwn(order, raw) ? raw : 'info') as Level];
 }
 
 export type LogFields = Record<string, unknown>;

@@ -34,6 +34,9 @@ describe('logger', () => {
     process.env.LOG_LEVEL = 'nonsense';
     log.debug('hidden');
     log.info('shown at default info');
+    // A name on Object's prototype is nonsense too, not a threshold that lets every line through.
+    process.env.LOG_LEVEL = 'constructor';
+    log.debug('hidden');
     expect(lines.map((l) => l.event)).toEqual(['shown', 'shown at default info']);
   });
 
