@@ -13,7 +13,8 @@ export class MemoryGuardStore implements GuardStore {
   private readonly starts = new Map<string, { count: number; expiresAt: number }>();
   private lastSweep = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  // Date.now read at each call, not captured: a test that swaps the clock sees its own.
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   async limit(client: string, limit: number, windowMs: number): Promise<RateDecision> {
     const now = this.now();
