@@ -1,7 +1,7 @@
 import Parser from 'rss-parser';
 import type { FeedArticle } from '../types';
 import { canonicalUrl, feedDate } from './normalize';
-import { plainText, summaryText } from './plain-text';
+import { plainText, SUMMARY_SOURCE_CHARS, summaryText } from './plain-text';
 
 export interface ParseContext {
   source: string;
@@ -162,19 +162,16 @@ function text(value: unknown): string {
   return '';
 }
 
-/** Text read from an element tree: enough for a summary. */
-const TREE_TEXT_CHARS = 8 * 1024;
-
 /**
- * The text nodes of an element tree joined by spaces (xml2js groups children by name, so mixed
- * content loses its order, as it did in rss-parser's rendering). A loop, not recursion: a feed can
+ * The text nodes of an element tree joined by spaces, as much as a summary reads (xml2js groups
+ * children by name, so mixed content loses its order, as it did in rss-parser's rendering). A loop, not recursion: a feed can
  * nest elements deeper than the call stack.
  */
 function treeText(root: object): string {
   const parts: string[] = [];
   let length = 0;
   const pending: unknown[] = [root];
-  while (pending.length > 0 && length < TREE_TEXT_CHARS) {
+  while (pending.length > 0 && length < SUMMARY_SOURCE_CHARS) {
     const node = pending.pop();
     if (typeof node === 'string') {
       parts.push(node);

@@ -38,7 +38,7 @@ export function plainText(html: string): string {
 
 
 /** Raw characters a summary is made from; a summary keeps 300. */
-const SUMMARY_SOURCE_CHARS = 8 * 1024;
+export const SUMMARY_SOURCE_CHARS = 8 * 1024;
 /** What a cut can leave half-read at the end: a tag, an entity or a surrogate pair. */
 const CUT_TAIL = /(?:<[^<>]*|&#?\w*|[\uD800-\uDBFF])$/;
 

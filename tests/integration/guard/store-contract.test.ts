@@ -8,7 +8,7 @@ import { RedisGuardStore } from '@/lib/state/redis-store';
 import { withStore } from '@/lib/state/store';
 import { startRedis, type RedisServer } from '@/tests/support/redis-server';
 import { startUpstashBridge, type UpstashBridge } from '@/tests/support/upstash-rest-bridge';
-import { sleep } from '@/tests/support/wait';
+import { blockEventLoop, sleep } from '@/tests/support/wait';
 
 /**
  * One behavioural contract for the three stores the guard can run on: this process's memory,
@@ -102,14 +102,6 @@ describe.each(stores)('%s store', (_name, make) => {
 });
 
 describe('withStore on Redis while the event loop is blocked', () => {
-  /** A burst of synchronous work under load, longer than the store's deadline. */
-  function block(ms: number): void {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      // busy
-    }
-  }
-
   it('counts a reply that arrived during the block: the guard does not fail open for it', async () => {
     const store = new RedisGuardStore('redis', ioredisScripting(ioredis));
     const client = fresh();
@@ -117,7 +109,7 @@ describe('withStore on Redis while the event loop is blocked', () => {
     // ioredis writes the command at once; Redis answers within a millisecond, into the socket,
     // while this process is busy. A plain timer would fire first when the loop frees up.
     const pending = withStore(store, 'acquire-slot', () => store.acquireSlot({ client, member: 's1|a', cap: 5, leaseMs: 60_000 }));
-    block(STORE_TIMEOUT_MS + 300);
+    blockEventLoop(STORE_TIMEOUT_MS + 300); // longer than the store's deadline
     expect(await pending).toEqual({ ok: true, value: { ok: true } });
   });
 });

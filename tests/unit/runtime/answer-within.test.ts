@@ -1,14 +1,8 @@
 import { closeSync, openSync, read } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { answerWithin } from '@/lib/runtime/answer-within';
+import { blockEventLoop } from '@/tests/support/wait';
 
-/** Blocks the event loop, as a burst of work under load does. */
-function block(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    // busy
-  }
-}
 
 /** One read of this file: a single thread-pool job, done while the loop is blocked, delivered as I/O. */
 function readByIo(fd: number): Promise<string> {
@@ -20,7 +14,7 @@ describe('answerWithin', () => {
     const fd = openSync(import.meta.filename, 'r');
     try {
       const raced = answerWithin(readByIo(fd), 20, 'too slow');
-      block(200);
+      blockEventLoop(200);
       await expect(raced).resolves.toBe('answer');
     } finally {
       closeSync(fd);
