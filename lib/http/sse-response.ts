@@ -9,6 +9,11 @@ export const SSE_HEADERS = {
 
 /** Sent after a period of silence so proxies and clients see the connection is alive. */
 export const SSE_HEARTBEAT = ': keep-alive\n\n';
+/**
+ * Encoded once and shared by every stream: nothing downstream writes to a chunk, and a fresh copy
+ * per heartbeat was garbage from every held stream.
+ */
+const HEARTBEAT_BYTES = encoder.encode(SSE_HEARTBEAT);
 
 /** One event: an `id:` line and one `data:` line (the payload is JSON, so it has no newline). */
 export function sseFrame(id: string, data: string): string {
@@ -35,14 +40,14 @@ export function sseResponse<T>(items: AsyncIterable<T>, options: SseOptions<T>):
   let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     start(stream) {
-      const write = (text: string) => {
-        stream.enqueue(encoder.encode(text));
+      const write = (bytes: Uint8Array) => {
+        stream.enqueue(bytes);
         heartbeat?.refresh();
       };
       heartbeat = setInterval(() => {
-        if (!cancelled) write(SSE_HEARTBEAT);
+        if (!cancelled) write(HEARTBEAT_BYTES);
       }, options.heartbeatMs);
-      void pump(items, (item) => write(options.format(item)), () => cancelled).then(() => {
+      void pump(items, (item) => write(encoder.encode(options.format(item))), () => cancelled).then(() => {
         clearInterval(heartbeat);
         if (cancelled) return;
         try {

@@ -35,6 +35,18 @@ export interface StreamOptions {
   scope: string;
   /** Skip what an earlier stream delivered (`since`). */
   after?: StartAfter;
+  /** The session's log and metrics, told here rather than by a generator wrapped around this one. */
+  lifecycle?: StreamLifecycle;
+}
+
+/** How a stream ended, as its events show it: aborted (the client went away), an error event, or complete. */
+export type StreamOutcome = 'client-gone' | 'error' | 'complete';
+
+export interface StreamLifecycle {
+  /** Each event, just before it is yielded. */
+  sent(event: StreamEvent): void;
+  /** Once, when the events end however they end (not when they are never iterated). */
+  ended(outcome: StreamOutcome): void;
 }
 
 /**
@@ -45,7 +57,7 @@ export interface StreamOptions {
  * feed subscriptions, as soon as `signal` aborts.
  */
 export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, options: StreamOptions): AsyncGenerator<StreamEvent> {
-  const { signal, codec, scope, after } = options;
+  const { signal, codec, scope, after, lifecycle } = options;
   const { streamId, startedAt, endsAt, resume } = plan;
   const watched = { symbols: params.symbols, watchlist: params.watchlist };
   const epoch = processEpoch();
@@ -56,6 +68,11 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
   // reconnect can continue from without repeats.
   let lastSeq = from && from.epoch === epoch ? from.seq : 0;
   let total = 0;
+  let failed = false;
+  const told = <E extends StreamEvent>(event: E): E => {
+    lifecycle?.sent(event);
+    return event;
+  };
 
   const subscription = newsHub().subscribe(params.symbols, params.interval);
   const feedKeys = subscription.feedKeys();
@@ -70,7 +87,7 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
 
   try {
     const now = Date.now();
-    yield {
+    yield told({
       type: 'connected',
       streamId,
       ...watched,
@@ -80,7 +97,7 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
       cursor: cursorAt(now),
       timestamp: new Date(now).toISOString(),
       progress: resume ? lastProgress : 0,
-    };
+    });
 
     let first: FirstBatch | undefined = after ? 'catch-up' : nothingDelivered(delivered) ? 'latest' : undefined;
     await firstAnswers(subscription, first, signal, endsAt);
@@ -99,7 +116,7 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
       lastShared = frontier(delivered, feedKeys, batch.marks);
       total += articles.length;
       const at = Date.now();
-      yield {
+      yield told({
         type: 'news',
         ...watched,
         articles,
@@ -108,21 +125,23 @@ export async function* streamMarketNews(params: StreamParams, plan: StreamPlan, 
         cursor: cursorAt(at),
         timestamp: new Date(at).toISOString(),
         progress: nextProgress(at),
-      };
+      });
       // While feeds have yet to answer, what they bring goes out as it comes, not at the next tick.
       const tick = nextTick(at, startedAt, endsAt, params.interval);
       await (fill ? sleepUntilAnswer(subscription, tick, signal) : sleepUntil(tick, signal));
     }
     if (signal.aborted) return;
     const at = Date.now();
-    yield { type: 'complete', delivered: total, cursor: cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 };
+    yield told({ type: 'complete', delivered: total, cursor: cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 });
   } catch (error) {
     if (signal.aborted) return;
     const at = Date.now();
     const message = error instanceof Error ? error.message : 'unexpected failure';
-    yield { type: 'error', message, cursor: cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 };
+    failed = true;
+    yield told({ type: 'error', message, cursor: cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 });
   } finally {
     subscription.close();
+    lifecycle?.ended(signal.aborted ? 'client-gone' : failed ? 'error' : 'complete');
   }
 }
 

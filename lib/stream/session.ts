@@ -114,22 +114,11 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   };
   if (connectionKey) connections.set(connectionKey, entry);
 
-  const options = { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after };
-  async function* events(): AsyncGenerator<StreamEvent> {
-    let failed = false;
-    try {
-      for await (const event of streamMarketNews(params, plan, options)) {
-        observer.sent(event);
-        failed ||= event.type === 'error';
-        yield event;
-      }
-    } finally {
-      close(controller.signal.aborted ? 'client-gone' : failed ? 'error' : 'complete');
-    }
-  }
+  const lifecycle = { sent: observer.sent, ended: close };
+  const events = streamMarketNews(params, plan, { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after, lifecycle });
 
   return {
     ok: true,
-    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, events: events(), close, endReason: () => ended },
+    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, events, close, endReason: () => ended },
   };
 }

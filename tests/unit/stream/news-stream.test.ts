@@ -294,6 +294,56 @@ describe('streamMarketNews: delivery edge cases', () => {
   }, 15_000);
 });
 
+describe('streamMarketNews: lifecycle', () => {
+  /** Runs a stream with a lifecycle that records what it is told, in order, beside what is yielded. */
+  async function told(symbol: string, options: { abortAfterConnected?: boolean; failFirstNews?: boolean } = {}) {
+    const { createCursorCodec, scopeOf } = await import('@/lib/stream/cursor');
+    const { TEST_CURSOR_SECRET } = await import('@/tests/support/cursors');
+    const signing = createCursorCodec(TEST_CURSOR_SECRET);
+    let failed = false;
+    const codec = {
+      ...signing,
+      encode: (cursor: Parameters<typeof signing.encode>[0]) => {
+        if (options.failFirstNews && cursor.seq > 0 && !failed) {
+          failed = true;
+          throw new Error('cursor signing failed');
+        }
+        return signing.encode(cursor);
+      },
+    };
+    const log: string[] = [];
+    const controller = new AbortController();
+    const params = { symbols: [symbol], watchlist: false, interval: 1000, duration: 1500, limit: 5 };
+    const events = tool.streamMarketNews(params, tool.planStream(params.duration), {
+      signal: controller.signal,
+      codec,
+      scope: scopeOf(params.symbols),
+      lifecycle: { sent: (event) => log.push(`sent ${event.type}`), ended: (outcome) => log.push(`ended ${outcome}`) },
+    });
+    for await (const event of events) {
+      log.push(`yielded ${event.type}`);
+      if (options.abortAfterConnected) controller.abort();
+    }
+    return log;
+  }
+
+  it('is told of each event before it is yielded, and once of a stream that completes', async () => {
+    feeds.set('/sym/LIFE.xml', rssFeed('LIFE', items('life', 2)));
+    const log = await told('LIFE');
+    expect(log[0]).toBe('sent connected');
+    expect(log[1]).toBe('yielded connected');
+    expect(log.slice(-3)).toEqual(['sent complete', 'yielded complete', 'ended complete']);
+    expect(log.filter((line) => line.startsWith('ended'))).toHaveLength(1);
+  });
+
+  it('is told client-gone when the stream is aborted, and error after an error event', async () => {
+    feeds.set('/sym/LIFX.xml', rssFeed('LIFX', items('lifx', 2)));
+    expect(await told('LIFX', { abortAfterConnected: true })).toEqual(['sent connected', 'yielded connected', 'ended client-gone']);
+    const failing = await told('LIFX', { failFirstNews: true });
+    expect(failing).toEqual(['sent connected', 'yielded connected', 'sent error', 'yielded error', 'ended error']);
+  });
+});
+
 describe('getMarketNews', () => {
   it('returns at most `limit` latest articles at once, then releases its subscription', async () => {
     feeds.set('/sym/GMN.xml', rssFeed('GMN', items('gmn', 6)));
