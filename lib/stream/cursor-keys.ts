@@ -25,6 +25,8 @@ interface Keys {
   verify: CursorCodec[];
   syncedAt: number;
   syncing?: Promise<void>;
+  /** What cursorCodec() hands out, made once. */
+  current?: CursorCodec;
 }
 
 const state = processSingleton('cursor-keys', (): { keys?: Keys } => ({}));
@@ -38,6 +40,14 @@ export async function cursorCodec(): Promise<CursorCodec> {
   const keys = state.keys ?? (await firstKeys());
   state.keys = keys;
   if (Date.now() - keys.syncedAt > SYNC_MS) keys.syncing ??= sync(keys).finally(() => (keys.syncing = undefined));
+  return (keys.current ??= currentCodec(keys));
+}
+
+/**
+ * One codec object per set of keys, not per stream: each open stream holds its codec for its
+ * whole life. It reads `keys` at each call, so a secret adopted by a later sync is used at once.
+ */
+function currentCodec(keys: Keys): CursorCodec {
   return {
     encode: (cursor) => keys.sign.encode(cursor),
     decode: (raw, options) => {
