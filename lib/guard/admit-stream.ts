@@ -6,8 +6,10 @@ import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
 import { requestIdOf } from '@/lib/observability/request-id';
 import type { GuardStore } from '@/lib/state/guard-store';
+import { processSingleton } from '@/lib/runtime/process-singleton';
 import { guardStore, withStore } from '@/lib/state/store';
 import { clientId } from './client-identity';
+import { LeaseKeeper } from './lease-keeper';
 
 /** The stream a request starts or continues, as the stream layer planned it (ids verified there). */
 export interface StreamTicket {
@@ -36,7 +38,7 @@ export interface Refusal {
 }
 
 const WINDOW_MS = 60_000;
-/** A slot's lease in a shared store; renewed every third of it while the stream is open, so a crashed instance frees it within this. */
+/** A slot's lease in a shared store; renewed every third of it while the stream is open (lease-keeper.ts), so a crashed instance frees it within this. */
 export const SLOT_LEASE_MS = 30_000;
 /** Reconnects to one stream that are not charged as stream starts (EventSource reconnects every few seconds at worst). */
 export const FREE_RESUMES = 10;
@@ -134,29 +136,28 @@ function refuse(
 /**
  * A lease protects a shared store from an instance that crashes with streams open, so it is short
  * and renewed while the stream lives. This process's memory dies with the process: there the
- * slot is leased for the stream's whole life at once, and no timer runs per stream (10,000 open
- * streams renewed 1,000 times a second for nothing).
+ * slot is leased for the stream's whole life at once and never renewed (10,000 open streams
+ * renewed 1,000 slots a second, for nothing).
  */
 function renewsLeases(store: GuardStore): boolean {
   return store.kind !== 'memory';
 }
 
-/** The slot, released once; its lease renewed while the stream lives where `renews` (unref'd: it never keeps a process alive). */
+/** The slot, released once; its lease renewed with every other slot of this process where `renews`. */
 function holdConnection(client: string, member: string, holdsSlot: boolean, renews: boolean): { release(): Promise<void> } {
   const store = guardStore();
-  const lease = holdsSlot && renews
-    ? setInterval(() => void withStore(store, 'refresh-slot', () => store.refreshSlot(client, member, SLOT_LEASE_MS)), SLOT_LEASE_MS / 3)
-    : undefined;
-  lease?.unref();
+  const unkeep = holdsSlot && renews ? leaseKeeper().keep({ client, member }) : undefined;
   let released: Promise<void> | undefined;
   return {
     release() {
-      clearInterval(lease);
+      unkeep?.();
       released ??= holdsSlot ? withStore(store, 'release-slot', () => store.releaseSlot(client, member)).then(() => {}) : Promise.resolve();
       return released;
     },
   };
 }
+
+const leaseKeeper = () => processSingleton('lease-keeper', () => new LeaseKeeper(guardStore(), SLOT_LEASE_MS));
 
 function open(): Admission {
   return { ok: true, headers: {}, release: () => Promise.resolve() };

@@ -26,14 +26,23 @@ export interface SlotRequest {
   leaseMs: number;
 }
 
+/** One held slot: whose, and which connection's. */
+export interface SlotRef {
+  client: string;
+  member: string;
+}
+
 export interface GuardStore {
   readonly kind: 'memory' | 'redis' | 'upstash';
   /** Counts one request against `limit` per `windowMs` (sliding window). */
   limit(client: string, limit: number, windowMs: number): Promise<RateDecision>;
   /** Takes one of the client's `cap` slots; a slot of a connection that is still open is never taken over. */
   acquireSlot(request: SlotRequest): Promise<SlotDecision>;
-  /** Extends a live slot's lease; never re-creates a slot that expired or was released. */
-  refreshSlot(client: string, member: string, leaseMs: number): Promise<void>;
+  /**
+   * Extends the leases of live slots, of any clients, to `leaseMs` from now, in one round trip;
+   * never re-creates a slot that expired or was released.
+   */
+  refreshSlots(slots: readonly SlotRef[], leaseMs: number): Promise<void>;
   releaseSlot(client: string, member: string): Promise<void>;
   /** Records that `client` started `streamId` (a charged start), for `ttlMs`: the stream's remaining life, no longer. */
   recordStart(client: string, streamId: string, ttlMs: number): Promise<void>;

@@ -1,4 +1,4 @@
-import type { GuardStore, RateDecision, SlotDecision, SlotRequest } from './guard-store';
+import type { GuardStore, RateDecision, SlotDecision, SlotRef, SlotRequest } from './guard-store';
 
 /**
  * The guard's state in this process only: for a single instance (no REDIS_URL / Upstash set).
@@ -40,10 +40,13 @@ export class MemoryGuardStore implements GuardStore {
     return { ok: true };
   }
 
-  async refreshSlot(client: string, member: string, leaseMs: number): Promise<void> {
-    const slots = this.slots.get(client);
-    const expiresAt = slots?.get(member);
-    if (slots && expiresAt !== undefined && expiresAt > this.now()) slots.set(member, this.now() + leaseMs);
+  async refreshSlots(refs: readonly SlotRef[], leaseMs: number): Promise<void> {
+    const now = this.now();
+    for (const { client, member } of refs) {
+      const slots = this.slots.get(client);
+      const expiresAt = slots?.get(member);
+      if (slots && expiresAt !== undefined && expiresAt > now) slots.set(member, now + leaseMs);
+    }
   }
 
   async releaseSlot(client: string, member: string): Promise<void> {

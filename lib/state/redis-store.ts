@@ -1,6 +1,6 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { ScriptingRedis } from './backend';
-import { keys, type GuardStore, type RateDecision, type SlotDecision, type SlotRequest } from './guard-store';
+import { keys, type GuardStore, type RateDecision, type SlotDecision, type SlotRef, type SlotRequest } from './guard-store';
 
 /**
  * Slots are a sorted set per client: member = `<streamId or '-'>|<connection>`, score = lease end (ms).
@@ -21,11 +21,18 @@ if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
 return {1, count}
 `;
 
-/** XX: a lease that expired or was taken over is not brought back. */
+/** Only a live lease is extended: one that expired, was released or was taken over is not brought back. */
 const REFRESH = `
-local n = redis.call('ZADD', KEYS[1], 'XX', 'CH', tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[3])
-if n > 0 and redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return n
+local now = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  local score = redis.call('ZSCORE', key, ARGV[i + 2])
+  if score and tonumber(score) > now then
+    redis.call('ZADD', key, 'XX', now + lease, ARGV[i + 2])
+    if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
+  end
+end
+return #KEYS
 `;
 
 /** Only a recorded start is counted: an unknown stream id creates nothing (its TTL could be anything). INCR keeps the TTL. */
@@ -52,8 +59,9 @@ export class RedisGuardStore implements GuardStore {
     return Number(ok) === 1 ? { ok: true } : { ok: false, count: Number(count) };
   }
 
-  async refreshSlot(client: string, member: string, leaseMs: number): Promise<void> {
-    await this.redis.eval(REFRESH, [keys.slots(client)], [Date.now(), leaseMs, member]);
+  async refreshSlots(refs: readonly SlotRef[], leaseMs: number): Promise<void> {
+    if (refs.length === 0) return;
+    await this.redis.eval(REFRESH, refs.map((ref) => keys.slots(ref.client)), [Date.now(), leaseMs, ...refs.map((ref) => ref.member)]);
   }
 
   async releaseSlot(client: string, member: string): Promise<void> {

@@ -33,13 +33,13 @@ describe('MemoryGuardStore slots', () => {
     expect(await acquire('s1|c')).toEqual({ ok: true });
     // A lease that is not refreshed expires (crashed instance); a refreshed one stays.
     now += 20_000;
-    await store.refreshSlot('c', 's1|c', 30_000);
+    await store.refreshSlots([{ client: 'c', member: 's1|c' }], 30_000);
     now += 15_000;
     expect(await acquire('s2|f')).toEqual({ ok: true }); // 's1|b' expired
     expect(await acquire('s3|g')).toEqual({ ok: false, count: 2 });
     // A refresh never resurrects a released slot.
     await store.releaseSlot('c', 's2|f');
-    await store.refreshSlot('c', 's2|f', 30_000);
+    await store.refreshSlots([{ client: 'c', member: 's2|f' }], 30_000);
     expect(await acquire('s3|h')).toEqual({ ok: true });
   });
 
