@@ -10,8 +10,11 @@ export type LoadOutcome =
   | { kind: 'unchanged'; validators: Validators }
   | { kind: 'error'; errorKind: string; message: string; retryAfterMs?: number };
 
-/** One round for one feed: conditional fetch, then parse. Never throws. */
-export async function loadFeed(spec: FeedSpec, validators: Validators, signal: AbortSignal): Promise<LoadOutcome> {
+/**
+ * One round for one feed: conditional fetch, then parse. Never throws. `answered` is called as soon
+ * as the host has answered: the per-host budget counts the request until then.
+ */
+export async function loadFeed(spec: FeedSpec, validators: Validators, signal: AbortSignal, answered?: () => void): Promise<LoadOutcome> {
   if (spec.url.startsWith('demo:')) return { kind: 'articles', articles: demoArticles(spec.url), validators: {} };
   const config = settings();
   const fetched = await fetchFeed(spec.url, {
@@ -20,6 +23,7 @@ export async function loadFeed(spec: FeedSpec, validators: Validators, signal: A
     maxBytes: config.newsMaxFeedBytes,
     userAgent: config.newsUserAgent,
     signal,
+    answered,
   });
   if (fetched.kind === 'not-modified') return { kind: 'unchanged', validators: fetched.validators };
   if (fetched.kind === 'error') {

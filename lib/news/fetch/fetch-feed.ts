@@ -12,6 +12,8 @@ export interface FetchOptions {
   maxBytes: number;
   userAgent: string;
   signal?: AbortSignal;
+  /** Called once the host has answered (headers in) or the request failed: it has seen the request by then. */
+  answered?: () => void;
 }
 
 export type FetchErrorKind = 'timeout' | 'network' | 'http' | 'too-large' | 'rate-limited' | 'aborted';
@@ -44,7 +46,7 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
   const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
   try {
-    const response = await fetch(target, { headers: requestHeaders(options), signal, redirect: 'follow' });
+    const response = await fetch(target, { headers: requestHeaders(options), signal, redirect: 'follow' }).finally(() => options.answered?.());
     const validators = validatorsOf(response.headers, options.validators);
     if (response.status === 304) {
       await discard(response);

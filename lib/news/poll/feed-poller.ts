@@ -205,11 +205,16 @@ export class FeedPoller implements RoundHost {
 
   async load(validators: FeedRound['validators'], signal: AbortSignal): Promise<LoadOutcome> {
     const host = feedHost(this.spec.url);
-    if (host && this.options.budget) await this.options.budget.acquire(host, { priority: () => this.subscriberCount, signal });
+    const answered = host && this.options.budget ? await this.options.budget.acquire(host, { priority: () => this.subscriberCount, signal }) : undefined;
     const startedAt = Date.now();
     if (this.lastLoadAt) this.effectivePeriodMs = startedAt - this.lastLoadAt;
     this.lastLoadAt = startedAt;
-    return this.hooks.fetch(this.label, () => loadFeed(this.spec, validators, signal));
+    try {
+      return await this.hooks.fetch(this.label, () => loadFeed(this.spec, validators, signal, answered));
+    } finally {
+      // Normally called as the response arrives; this covers every way the attempt ends without one.
+      answered?.();
+    }
   }
 
   /** One round without Redis: fetch, number articles in this process. */

@@ -1,12 +1,18 @@
 /**
- * Politeness to news sites (contract §6.5, NEWS_HOST_MAX_RPS): at most `rps` fetches to one host
+ * Politeness to news sites (contract §6.5, NEWS_HOST_MAX_RPS): at most `rps` fetches reach one host
  * in any one-second window. Feeds that want a turn queue per host; the next turn goes to the most
  * watched feed, a feed gaining one point per second it has waited so none starves. When more feeds
  * want turns than the budget allows, their periods stretch instead (FeedHealth.effectivePeriodMs).
  *
+ * A turn counts from its grant until a window after its host answered, not a window after its
+ * grant: a request can leave long after its grant when the event loop is busy (with 10,000 streams
+ * held it stalled up to 0.7 s), and turns spaced by grant time then reached the host five in one
+ * second for a budget of four. The host has surely seen a request once it has answered it.
+ *
  * Written by hand: rate limiters answer "allowed or not"; this one has to choose who goes next.
  */
 
+/** A second, plus a margin for timers that fire a little early. */
 const WINDOW_MS = 1100;
 
 export interface Turn {
@@ -18,15 +24,20 @@ export interface Turn {
 /** A deployment-wide check on top of this process's spacing (shared/shared-budget.ts); resolves to the ms to wait, 0 to go. */
 export type SharedBudget = (host: string, rps: number) => Promise<number>;
 
+/** Called once the host has answered the turn's request, or the attempt ended without an answer. */
+export type Answered = () => void;
+
 interface Waiter extends Turn {
   since: number;
-  grant: () => void;
+  grant: (answered: Answered) => void;
 }
 
 interface HostQueue {
   waiting: Set<Waiter>;
-  /** Start times of the latest grants, oldest first, at most `rps` of them. */
-  granted: number[];
+  /** Turns granted and not answered yet: their requests may reach the host at any moment. */
+  inFlight: number;
+  /** When the latest turns were answered, oldest first; at most `rps` of them. */
+  answered: number[];
   timer?: NodeJS.Timeout;
 }
 
@@ -39,21 +50,24 @@ export class HostBudget {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Resolves when the feed may fetch from `host` (or at once when its signal aborts). */
-  acquire(host: string, turn: Turn): Promise<void> {
-    if (turn.signal.aborted) return Promise.resolve();
+  /**
+   * Resolves when the feed may fetch from `host` (or at once when its signal aborts), with the
+   * function to call when the host has answered; until then the turn counts against the budget.
+   */
+  acquire(host: string, turn: Turn): Promise<Answered> {
+    if (turn.signal.aborted) return Promise.resolve(() => {});
     const queue = this.queue(host);
     return new Promise((resolve) => {
       const leave = () => {
         queue.waiting.delete(waiter);
-        resolve();
+        resolve(() => {});
       };
       const waiter: Waiter = {
         ...turn,
         since: this.now(),
-        grant: () => {
+        grant: (answered) => {
           turn.signal.removeEventListener('abort', leave);
-          resolve();
+          resolve(answered);
         },
       };
       turn.signal.addEventListener('abort', leave, { once: true });
@@ -69,43 +83,58 @@ export class HostBudget {
 
   private queue(host: string): HostQueue {
     let queue = this.hosts.get(host);
-    if (!queue) this.hosts.set(host, (queue = { waiting: new Set(), granted: [] }));
+    if (!queue) this.hosts.set(host, (queue = { waiting: new Set(), inFlight: 0, answered: [] }));
     return queue;
   }
 
-  /** Arms the host's timer for its next allowed turn, if anyone waits and none is armed. */
+  /** Arms the host's timer for its next allowed turn, if anyone waits, none is armed and one is due (not all in flight). */
   private schedule(host: string, queue: HostQueue): void {
-    if (queue.timer || queue.waiting.size === 0) return;
-    queue.timer = setTimeout(() => void this.grantNext(host, queue), Math.max(0, this.allowedAt(queue) - this.now()));
+    const at = this.allowedAt(queue);
+    if (queue.timer || queue.waiting.size === 0 || at === Infinity) return;
+    queue.timer = setTimeout(() => void this.grantNext(host, queue), Math.max(0, at - this.now()));
   }
 
   /**
-   * The next turn is allowed once the oldest of the last `rps` turns is WINDOW_MS old: a second
-   * plus a margin, so requests that leave a little late or early (connection set-up, a busy event
-   * loop) still reach the host at most `rps` in any second.
+   * A new request may reach the host within a second of any turn in flight and of any answered
+   * less than WINDOW_MS ago, so fewer than `rps` of those allow one more turn. With every turn in
+   * flight, the next waits for an answer (Infinity).
    */
   private allowedAt(queue: HostQueue): number {
-    return queue.granted.length < this.rps ? 0 : queue.granted[0]! + WINDOW_MS;
+    const counted = queue.inFlight + queue.answered.length;
+    if (counted < this.rps) return 0;
+    if (queue.inFlight >= this.rps) return Infinity;
+    return queue.answered[counted - this.rps]! + WINDOW_MS;
   }
 
   private async grantNext(host: string, queue: HostQueue): Promise<void> {
     // Timers may fire a millisecond early: never grant before the window allows it.
     const early = this.allowedAt(queue) - this.now();
     const waitMs = early > 0 ? early : this.shared ? await this.shared(host, this.rps).catch(() => 0) : 0;
+    queue.timer = undefined;
+    if (waitMs === Infinity) return;
     if (waitMs > 0) {
       queue.timer = setTimeout(() => void this.grantNext(host, queue), waitMs);
       return;
     }
-    queue.timer = undefined;
-    const now = this.now();
-    const chosen = this.choose(queue, now);
+    const chosen = this.choose(queue, this.now());
     if (chosen) {
       queue.waiting.delete(chosen);
-      queue.granted.push(now);
-      if (queue.granted.length > this.rps) queue.granted.shift();
-      chosen.grant();
+      queue.inFlight++;
+      chosen.grant(this.answerOnce(host, queue));
     }
     this.schedule(host, queue);
+  }
+
+  private answerOnce(host: string, queue: HostQueue): Answered {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      queue.inFlight--;
+      queue.answered.push(this.now());
+      if (queue.answered.length > this.rps) queue.answered.shift();
+      this.schedule(host, queue);
+    };
   }
 
   /** Most watched first; a point per second waited, so a quiet feed's turn still comes. */

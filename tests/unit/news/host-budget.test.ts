@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { feedHost, HostBudget } from '@/lib/news/poll/host-budget';
+import { sleep } from '@/tests/support/wait';
 
 const signal = () => new AbortController().signal;
+/** A host that answers at once: records when the turn came and answers it. */
+const answeredAt = (times: number[]) => (answered: () => void) => {
+  times.push(Date.now());
+  answered();
+};
 
 describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
   it('never grants more than rps turns to one host in any one-second window; other hosts are separate', async () => {
@@ -9,8 +15,8 @@ describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
     const grants: number[] = [];
     const other: number[] = [];
     await Promise.all([
-      ...Array.from({ length: 10 }, () => budget.acquire('a.example', { priority: () => 1, signal: signal() }).then(() => grants.push(Date.now()))),
-      ...Array.from({ length: 4 }, () => budget.acquire('b.example', { priority: () => 1, signal: signal() }).then(() => other.push(Date.now()))),
+      ...Array.from({ length: 10 }, () => budget.acquire('a.example', { priority: () => 1, signal: signal() }).then(answeredAt(grants))),
+      ...Array.from({ length: 4 }, () => budget.acquire('b.example', { priority: () => 1, signal: signal() }).then(answeredAt(other))),
     ]);
     grants.sort((x, y) => x - y);
     for (let i = 4; i < grants.length; i++) expect(grants[i]! - grants[i - 4]!, `turn ${i}`).toBeGreaterThan(1000);
@@ -22,7 +28,11 @@ describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
   it('gives the next turn to the most watched feed', async () => {
     const budget = new HostBudget(1);
     const order: string[] = [];
-    const take = (name: string, priority: number) => budget.acquire('h.example', { priority: () => priority, signal: signal() }).then(() => order.push(name));
+    const take = (name: string, priority: number) =>
+      budget.acquire('h.example', { priority: () => priority, signal: signal() }).then((answered) => {
+        order.push(name);
+        answered();
+      });
     await Promise.all([take('quiet', 0), take('busy', 50), take('busier', 100)]);
     expect(order).toEqual(['busier', 'busy', 'quiet']);
   });
@@ -30,12 +40,15 @@ describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
   it('a feed waiting behind ever more watched ones gains a point a second, so its turn comes', async () => {
     const budget = new HostBudget(2);
     const busy: Promise<void>[] = [];
-    const arrive = () => busy.push(budget.acquire('q.example', { priority: () => 1, signal: signal() }));
+    const arrive = () => busy.push(budget.acquire('q.example', { priority: () => 1, signal: signal() }).then((answered) => answered()));
     for (let i = 0; i < 4; i++) arrive();
     const arrivals = setInterval(arrive, 250);
     let quietAt = 0;
     const started = Date.now();
-    const quiet = budget.acquire('q.example', { priority: () => 0, signal: signal() }).then(() => (quietAt = Date.now()));
+    const quiet = budget.acquire('q.example', { priority: () => 0, signal: signal() }).then((answered) => {
+      quietAt = Date.now();
+      answered();
+    });
     await quiet;
     clearInterval(arrivals);
     await Promise.all(busy);
@@ -54,6 +67,39 @@ describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
     controller.abort();
     await left;
     expect(budget.waiting('h.example')).toBe(0);
+  });
+
+  it('a request that leaves late still counts: turns are spaced from when the host answered, not from the grant', async () => {
+    // A busy event loop: the first two requests leave 300 ms after their turns, the rest at once.
+    const budget = new HostBudget(2);
+    const arrivals: number[] = [];
+    const fetchLate = async (i: number) => {
+      const answered = await budget.acquire('late.example', { priority: () => 1, signal: signal() });
+      if (i < 2) await sleep(300);
+      arrivals.push(Date.now());
+      await sleep(20); // the host's answer
+      answered();
+    };
+    await Promise.all(Array.from({ length: 4 }, (_, i) => fetchLate(i)));
+    arrivals.sort((x, y) => x - y);
+    // Never three requests at the host within a second.
+    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThan(1000);
+    expect(arrivals[3]! - arrivals[1]!).toBeGreaterThan(1000);
+  });
+
+  it('with every turn in flight, none more is granted until the host answers one', async () => {
+    const budget = new HostBudget(1);
+    const first = await budget.acquire('slow.example', { priority: () => 1, signal: signal() });
+    let granted = false;
+    const second = budget.acquire('slow.example', { priority: () => 1, signal: signal() }).then((answered) => {
+      granted = true;
+      answered();
+    });
+    await sleep(1_500);
+    expect(granted).toBe(false);
+    first();
+    await second;
+    expect(granted).toBe(true);
   });
 
   it('names the host of a feed, and none for the demo source', () => {
