@@ -22,12 +22,13 @@ const observedHooks: NewsHooks = {
 export function newsHub(): NewsHub {
   return processSingleton('news-hub', () => {
     const link = redisLink();
-    const { newsMinPollMs, maxActiveSymbols, newsHostMaxRps } = settings();
+    const { newsMinPollMs, maxActiveSymbols, newsHostMaxRps, newsFetchTimeoutMs } = settings();
     return new NewsHub({
       minPollMs: newsMinPollMs,
       maxSymbols: maxActiveSymbols,
       shared: link ? new SharedFeeds(link) : undefined,
-      budget: new HostBudget(newsHostMaxRps, link ? sharedBudget(link) : undefined),
+      // A granted request is answered within the fetch timeout; the slack covers a stalled event loop before it leaves.
+      budget: new HostBudget(newsHostMaxRps, link ? sharedBudget(link, newsFetchTimeoutMs + 5_000) : undefined),
       hooks: observedHooks,
     });
   });

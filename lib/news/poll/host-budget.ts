@@ -7,13 +7,14 @@
  * A turn counts from its grant until a window after its host answered, not a window after its
  * grant: a request can leave long after its grant when the event loop is busy (with 10,000 streams
  * held it stalled up to 0.7 s), and turns spaced by grant time then reached the host five in one
- * second for a budget of four. The host has surely seen a request once it has answered it.
+ * second for a budget of four. The host has surely seen a request once it has answered it. With
+ * Redis, shared/shared-budget.ts applies the same rule across the deployment.
  *
  * Written by hand: rate limiters answer "allowed or not"; this one has to choose who goes next.
  */
 
 /** A second, plus a margin for timers that fire a little early. */
-const WINDOW_MS = 1100;
+export const WINDOW_MS = 1100;
 
 export interface Turn {
   /** How many subscribers the feed has now (read when choosing). */
@@ -21,11 +22,17 @@ export interface Turn {
   signal: AbortSignal;
 }
 
-/** A deployment-wide check on top of this process's spacing (shared/shared-budget.ts); resolves to the ms to wait, 0 to go. */
-export type SharedBudget = (host: string, rps: number) => Promise<number>;
-
 /** Called once the host has answered the turn's request, or the attempt ended without an answer. */
 export type Answered = () => void;
+
+/** The deployment's answer: wait `waitMs` (nothing taken), or go, and report the answer when it comes. */
+export interface SharedTurn {
+  waitMs: number;
+  answered?: Answered;
+}
+
+/** A deployment-wide check on top of this process's spacing (shared/shared-budget.ts), by the same rule. */
+export type SharedBudget = (host: string, rps: number) => Promise<SharedTurn>;
 
 interface Waiter extends Turn {
   since: number;
@@ -109,27 +116,37 @@ export class HostBudget {
   private async grantNext(host: string, queue: HostQueue): Promise<void> {
     // Timers may fire a millisecond early: never grant before the window allows it.
     const early = this.allowedAt(queue) - this.now();
-    const waitMs = early > 0 ? early : this.shared ? await this.shared(host, this.rps).catch(() => 0) : 0;
+    const shared = early > 0 ? { waitMs: early } : await this.takeShared(host);
     queue.timer = undefined;
-    if (waitMs === Infinity) return;
-    if (waitMs > 0) {
-      queue.timer = setTimeout(() => void this.grantNext(host, queue), waitMs);
+    // All in flight: the next answer schedules again (a timer of Infinity would fire at once).
+    if (shared.waitMs === Infinity) return;
+    if (shared.waitMs > 0) {
+      queue.timer = setTimeout(() => void this.grantNext(host, queue), shared.waitMs);
       return;
     }
     const chosen = this.choose(queue, this.now());
     if (chosen) {
       queue.waiting.delete(chosen);
       queue.inFlight++;
-      chosen.grant(this.answerOnce(host, queue));
+      chosen.grant(this.answerOnce(host, queue, shared.answered));
+    } else {
+      // Everyone left while Redis answered: the deployment's turn goes unused.
+      shared.answered?.();
     }
     this.schedule(host, queue);
   }
 
-  private answerOnce(host: string, queue: HostQueue): Answered {
+  private async takeShared(host: string): Promise<SharedTurn> {
+    if (!this.shared) return { waitMs: 0 };
+    return this.shared(host, this.rps).catch(() => ({ waitMs: 0 }));
+  }
+
+  private answerOnce(host: string, queue: HostQueue, sharedAnswered?: Answered): Answered {
     let done = false;
     return () => {
       if (done) return;
       done = true;
+      sharedAnswered?.();
       queue.inFlight--;
       queue.answered.push(this.now());
       if (queue.answered.length > this.rps) queue.answered.shift();

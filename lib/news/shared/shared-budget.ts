@@ -1,29 +1,50 @@
-import type { SharedBudget } from '../poll/host-budget';
+import { WINDOW_MS, type SharedBudget, type SharedTurn } from '../poll/host-budget';
 import type { RedisLink } from './redis-link';
 
 /**
- * The per-host budget across the deployment: a sliding log of the last window's fetch starts per
- * host in Redis (1.1 s: a second plus host-budget.ts's margin). Answers 0 (go) after recording the start, or how many ms until a turn frees up.
+ * The per-host budget across the deployment: a sorted set per host in Redis of the turns that
+ * still count, by the rule in host-budget.ts. A turn is recorded in flight when granted (scored
+ * `flightMs` ahead, so a process that dies mid-request frees its turn by itself), and rescored to
+ * the time its host answered. A turn counts until WINDOW_MS after its score.
+ *
+ * TAKE answers 0 (go) after recording the turn, or how many ms to wait; never more than a window,
+ * so an instance waiting on turns in flight elsewhere looks again soon after they are answered.
  */
 const TAKE = `
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1100)
-if redis.call('ZCARD', KEYS[1]) < max then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], 2000)
+local window = tonumber(ARGV[4])
+local flight = tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local counted = redis.call('ZCARD', KEYS[1])
+if counted < max then
+  redis.call('ZADD', KEYS[1], now + flight, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], flight + 2 * window)
   return 0
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return tonumber(oldest[2]) + 1100 - now
+local freeing = redis.call('ZRANGE', KEYS[1], counted - max, counted - max, 'WITHSCORES')
+return math.max(1, math.min(tonumber(freeing[2]) + window - now, window))
 `;
 
-export function sharedBudget(link: RedisLink): SharedBudget {
+/** XX: a turn already swept (its holder took longer than `flightMs`) is not brought back. */
+const ANSWER = `redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[2])
+return 0`;
+
+const GO: SharedTurn = { waitMs: 0 };
+
+/** `flightMs`: the longest a granted request can take to be answered (the fetch timeout plus slack). */
+export function sharedBudget(link: RedisLink, flightMs: number): SharedBudget {
   let n = 0;
   return async (host, rps) => {
     // Redis down: this process's own spacing still holds; the deployment-wide check resumes with Redis.
-    if (!link.usable()) return 0;
-    const wait = await link.eval(TAKE, [`mp:news:v1:host:${host}`], [Date.now(), rps, `${link.instanceId}:${n++}`]);
-    return Math.max(0, Number(wait));
+    if (!link.usable()) return GO;
+    const key = `mp:news:v1:host:${host}`;
+    const member = `${link.instanceId}:${n++}`;
+    const wait = Number(await link.eval(TAKE, [key], [Date.now(), rps, member, WINDOW_MS, flightMs]));
+    if (wait > 0) return { waitMs: wait };
+    return {
+      waitMs: 0,
+      answered: () => void link.eval(ANSWER, [key], [Date.now(), member]).catch(() => {}),
+    };
   };
 }
