@@ -102,6 +102,43 @@ describe('per-host request budget (NEWS_HOST_MAX_RPS)', () => {
     expect(granted).toBe(true);
   });
 
+  describe('with a deployment-wide budget (the Redis one is tested on redis-server in tests/integration/news/shared-budget.test.ts)', () => {
+    /** A deployment that makes the first `waits` asks wait 300 ms, then grants; it counts answers. */
+    function deployment(waits: number, delayMs = 0) {
+      const seen = { asks: 0, answers: 0 };
+      const shared = async () => {
+        await sleep(delayMs);
+        return seen.asks++ < waits ? { waitMs: 300 } : { waitMs: 0, answered: () => void seen.answers++ };
+      };
+      return { seen, shared };
+    }
+
+    it('waits as long as the deployment says, then passes the host\'s answer on to it once', async () => {
+      const { seen, shared } = deployment(2);
+      const budget = new HostBudget(1, shared);
+      const started = Date.now();
+      const answered = await budget.acquire('d.example', { priority: () => 1, signal: signal() });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+      expect(seen.asks).toBe(3);
+      answered();
+      answered();
+      expect(seen.answers).toBe(1);
+    });
+
+    it('gives back a turn it took for a feed that left while the deployment answered', async () => {
+      const { seen, shared } = deployment(0, 100);
+      const budget = new HostBudget(1, shared);
+      const leaving = new AbortController();
+      const turn = budget.acquire('e.example', { priority: () => 1, signal: leaving.signal });
+      await sleep(20);
+      leaving.abort();
+      await turn;
+      await sleep(150);
+      expect(seen.asks).toBe(1);
+      expect(seen.answers).toBe(1);
+    });
+  });
+
   it('names the host of a feed, and none for the demo source', () => {
     expect(feedHost('https://Feeds.Finance.Yahoo.com/rss/2.0/headline?s=TSLA')).toBe('feeds.finance.yahoo.com');
     expect(feedHost('demo:TSLA')).toBeUndefined();
