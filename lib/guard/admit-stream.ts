@@ -5,7 +5,7 @@ import type { Endpoint } from '@/lib/observability/active-streams';
 import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
 import { requestIdOf } from '@/lib/observability/request-id';
-import type { GuardStore } from '@/lib/state/guard-store';
+import type { GuardStore, SlotRef } from '@/lib/state/guard-store';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { guardStore, withStore } from '@/lib/state/store';
 import { clientId } from './client-identity';
@@ -79,8 +79,9 @@ export async function admitStream(request: Request, endpoint: Endpoint, ticket: 
   // Tells this connection's slot from another connection to the same stream (a resume); randomUUID is buffered, randomBytes a system call.
   const member = `${ticket.streamId}|${randomUUID().slice(0, 8)}`;
   const holdsSlot = maxStreamsPerClient > 0;
+  const renews = renewsLeases(store);
   if (holdsSlot) {
-    const leaseMs = renewsLeases(store) ? SLOT_LEASE_MS : remainingMs + SLOT_LEASE_MS;
+    const leaseMs = renews ? SLOT_LEASE_MS : remainingMs + SLOT_LEASE_MS;
     const slot = await withStore(store, 'acquire-slot', () => store.acquireSlot({ client, member, cap: maxStreamsPerClient, leaseMs }));
     if (slot.ok && !slot.value.ok) {
       return refuse(request, endpoint, client, {}, {
@@ -91,7 +92,7 @@ export async function admitStream(request: Request, endpoint: Endpoint, ticket: 
       });
     }
   }
-  const admitted = holdConnection(client, member, holdsSlot, renewsLeases(store));
+  const admitted = holdConnection(store, { client, member }, holdsSlot, renews);
 
   const headers: Record<string, string> = {};
   if (!free && ratePerMinute > 0) {
@@ -144,20 +145,19 @@ function renewsLeases(store: GuardStore): boolean {
 }
 
 /** The slot, released once; its lease renewed with every other slot of this process where `renews`. */
-function holdConnection(client: string, member: string, holdsSlot: boolean, renews: boolean): { release(): Promise<void> } {
-  const store = guardStore();
-  const unkeep = holdsSlot && renews ? leaseKeeper().keep({ client, member }) : undefined;
+function holdConnection(store: GuardStore, slot: SlotRef, holdsSlot: boolean, renews: boolean): { release(): Promise<void> } {
+  const unkeep = holdsSlot && renews ? leaseKeeper(store).keep(slot) : undefined;
   let released: Promise<void> | undefined;
   return {
     release() {
       unkeep?.();
-      released ??= holdsSlot ? withStore(store, 'release-slot', () => store.releaseSlot(client, member)).then(() => {}) : Promise.resolve();
+      released ??= holdsSlot ? withStore(store, 'release-slot', () => store.releaseSlot(slot.client, slot.member)).then(() => {}) : Promise.resolve();
       return released;
     },
   };
 }
 
-const leaseKeeper = () => processSingleton('lease-keeper', () => new LeaseKeeper(guardStore(), SLOT_LEASE_MS));
+const leaseKeeper = (store: GuardStore) => processSingleton('lease-keeper', () => new LeaseKeeper(store, SLOT_LEASE_MS));
 
 function open(): Admission {
   return { ok: true, headers: {}, release: () => Promise.resolve() };
