@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 let hosts = 0;
-/** A host name of its own per test (the budget is keyed by host), served by the local feed server. */
+/** A budget key of its own per test (budgets are kept per host name); the requests themselves all go to the local feed server. */
 const freshHost = () => `budget-${++hosts}.test`;
 
 function instance(rps: number, flightMs = 5_000): HostBudgetClass {
