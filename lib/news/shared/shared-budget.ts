@@ -9,6 +9,10 @@ import type { RedisLink } from './redis-link';
  *
  * TAKE answers 0 (go) after recording the turn, or how many ms to wait; never more than a window,
  * so an instance waiting on turns in flight elsewhere looks again soon after they are answered.
+ *
+ * `now` is the calling instance's clock, not Redis `TIME`: Upstash asks scripts to stay
+ * deterministic (values from KEYS, ARGV or data, not clocks). So the instances' clocks must agree
+ * (NTP): one running more than the window's 100 ms margin behind the others can let them go early.
  */
 const TAKE = `
 local now = tonumber(ARGV[1])
