@@ -8,6 +8,9 @@
  * With BENCH_ELD=1 (the scale scenarios) it also watches the server's own event-loop delay with
  * monitorEventLoopDelay and adds what it saw since the previous probe to each report: read before
  * the forced GC and reset after it, so the probe's own GC pause never shows in the next window.
+ * It also turns on V8's trace of full collections (scavenges left out) on stdout, which
+ * gc-trace.mjs reads: only the trace tells how long a full GC's incremental marking held the
+ * main thread.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +26,10 @@ if (dir) {
   const RESOLUTION_MS = 5;
   const delay = process.env.BENCH_ELD === '1' ? monitorEventLoopDelay({ resolution: RESOLUTION_MS }) : undefined;
   delay?.enable();
+  if (delay) {
+    v8.setFlagsFromString('--trace-gc');
+    v8.setFlagsFromString('--trace-gc-ignore-scavenger');
+  }
   // The histogram records each sampling timer's whole interval: the delay is what exceeds it.
   const ms = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
   process.on('SIGUSR2', () => {

@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { nextBin, repoRoot, startNextServer, startNodeServer } from '../../scripts/support/next-server.mjs';
 import { waitFor } from '../../scripts/support/wait.mjs';
+import { watchMajorGcs } from './gc-trace.mjs';
 
 export { nextBin, repoRoot };
 export const benchTmp = path.join(repoRoot, 'bench/.tmp');
@@ -43,7 +44,7 @@ export function spawnWithFdLimit(args, options) {
 /**
  * Starts a server of `kind` with `extraEnv` (the app's NEWS_FEEDS and limits) on a free port;
  * `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS does not accept).
- * Returns {kind, url, pid, output(), health(), probeHeap(), stop()}.
+ * Returns {kind, url, pid, output(), majorGcs(from, to), health(), probeHeap(), stop()}.
  */
 export async function startServer(kind, extraEnv = {}, nodeArgs = []) {
   const options = {
@@ -71,11 +72,14 @@ export async function startServer(kind, extraEnv = {}, nodeArgs = []) {
       throw new Error(`unknown server kind ${kind}`);
   }
 
+  const majorGcs = watchMajorGcs(server.process.stdout);
   return {
     kind,
     url: server.url,
     pid: server.pid,
     output: server.output,
+    /** The server's full GCs that ended between two times (ms), when its env has BENCH_ELD=1. */
+    majorGcs: majorGcs.between,
     /** {status, activeStreams} or null when the server does not answer within `timeoutMs`. */
     async health(timeoutMs = 2000) {
       try {

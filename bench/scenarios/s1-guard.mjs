@@ -11,6 +11,7 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFeedServer } from '../lib/feed-server.mjs';
+import { majorGcFigures } from '../lib/gc-trace.mjs';
 import { operatorEnv } from '../lib/operator-env.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from '../lib/proc-stats.mjs';
 import { waitForActive } from '../lib/server-process.mjs';
@@ -67,6 +68,7 @@ async function measure(ctx, rep, v, feeds) {
     await sleep(Math.max(0, liveUntil - Date.now()));
     const samples = stopSampling();
     const liveEnd = Date.now();
+    run.majorGc = majorGcFigures(server.majorGcs(holdStart, liveEnd), c.n);
     run.cpuPercent = round(((cpuSeconds(server.pid) - cpuStart) / Math.max(0.001, (liveEnd - holdStart) / 1000)) * 100, 1);
     await sleep(Math.max(0, holdStart + c.holdMs - Date.now()));
     const holdEnd = Date.now();
@@ -142,6 +144,12 @@ const COST = [
   { key: 'cpuOpen', label: 'CPU per open, ms', get: (r) => r.open.cpuMsPerStream, digits: 2 },
   { key: 'eldP99', label: 'event-loop delay p99, ms (round 1)', get: (r) => r.eventLoopDelayMs?.p99 },
   { key: 'eldMax', label: 'event-loop delay max, ms (round 1)', get: (r) => r.eventLoopDelayMs?.max },
+  { key: 'gcCount', label: 'full GCs while every stream is held', get: (r) => r.majorGc?.count, digits: 0 },
+  { key: 'gcInterval', label: 'time between full GCs, s', get: (r) => r.majorGc?.intervalS },
+  { key: 'gcMainThread', label: 'main-thread time per full GC, ms (marking steps + pause)', get: (r) => r.majorGc?.mainThreadMs, digits: 0 },
+  { key: 'gcMainThreadMax', label: 'main-thread time per full GC, max, ms', get: (r) => r.majorGc?.mainThreadMaxMs, digits: 0 },
+  { key: 'gcWalltime', label: 'wall time per full GC, ms', get: (r) => r.majorGc?.walltimeMs, digits: 0 },
+  { key: 'oldGrowth', label: 'old-generation growth, KiB per stream per minute', get: (r) => r.majorGc?.oldGrowthKiBPerMin, digits: 2 },
   { key: 'reopenConnected', label: 'round 2 connected', get: (r) => r.reopen.connected, digits: 0 },
   { key: 'reopenRate', label: 'round 2 open rate, /s', get: (r) => r.reopen.streamsPerSecond, digits: 0 },
   { key: 'toZeroMs', label: 'drop → 0 active, ms', get: (r) => r.disconnect.toZeroMs, digits: 0 },
@@ -164,6 +172,8 @@ export function report(runs, ctx) {
     openRate: pairedRatio(runs, 'app', 'reference', (r) => r.open.streamsPerSecond),
     firstEventP50: pairedRatio(runs, 'app', 'reference', (r) => r.open.firstEventMs.p50),
     latenessP99: pairedRatio(runs, 'app', 'reference', (r) => r.delivery.latenessMs.p99),
+    oldGrowth: pairedRatio(runs, 'app', 'reference', (r) => r.majorGc?.oldGrowthKiBPerMin),
+    gcMainThread: pairedRatio(runs, 'app', 'reference', (r) => r.majorGc?.mainThreadMs),
     middlewareFloorPerStream: pairedRatio(runs, 'reference-mw', 'reference', (r) => r.memory.perStreamKiB),
     middlewareFloorCleanup: pairedRatio(runs, 'reference-mw', 'reference', (r) => r.disconnect.toZeroMs),
     overFloorPerStream: pairedRatio(runs, 'app', 'reference-mw', (r) => r.memory.perStreamKiB),
@@ -227,7 +237,9 @@ export function report(runs, ctx) {
     `${c.n.toLocaleString('en-US')} streams over the default bench's 4 symbols, interval ${c.intervalMs / 1000} s, duration ${c.durationMs / 1000} s, hold ${c.holdMs / 1000} s` +
       `${c.heartbeatMs ? ` (smoke: STREAM_HEARTBEAT_MS=${c.heartbeatMs})` : ' (STREAM_HEARTBEAT_MS default 15 s)'}; each stream from its own client (X-Forwarded-For 10.x.y.z, Sec-Fetch-Site: same-origin). ` +
       `Round 2: the same clients open ${c.n.toLocaleString('en-US')} streams again, then all drop at once; RSS and live heap read ${after} s later. ` +
-      'The minimal route and the baseline send no heartbeats.',
+      'The minimal route and the baseline send no heartbeats. ' +
+      'Full GCs are read from V8\'s --trace-gc while every stream of round 1 is open (the heap probe\'s forced GCs left out): ' +
+      'their main-thread time is what stalls every stream, and the old generation\'s growth between two of them is what brings the next.',
     '',
     '### Delivery',
     '',
@@ -245,6 +257,8 @@ export function report(runs, ctx) {
       ['open rate, app ÷ minimal route', ratios.openRate],
       ['first event p50, app ÷ minimal route', ratios.firstEventP50],
       ['lateness p99, app ÷ minimal route', ratios.latenessP99],
+      ['old-generation growth per stream, app ÷ minimal route', ratios.oldGrowth],
+      ['main-thread time per full GC, app ÷ minimal route', ratios.gcMainThread],
       ['RSS per stream, minimal route behind an empty middleware ÷ minimal route', ratios.middlewareFloorPerStream],
       ['drop → 0 active, minimal route behind an empty middleware ÷ minimal route', ratios.middlewareFloorCleanup],
       ['RSS per stream, app ÷ minimal route behind an empty middleware', ratios.overFloorPerStream],
