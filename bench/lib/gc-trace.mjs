@@ -5,7 +5,7 @@
  * main-thread time in incremental marking steps before it, which only the trace reports. That time
  * is what stalls every stream, so it is what the bench has to show.
  *
- * Lines look like this (V8 12, Node 20):
+ * Lines look like this (V8 11, Node 20):
  *   [pid:0x…]   148102 ms: Mark-Compact 957.4 (1149.6) -> 871.7 (1109.8) MB, 39.53 / 0.03 ms
  *   (+ 706.0 ms in 140 steps since start of marking, biggest step 24.1 ms, walltime since start
  *   of marking 1176 ms) (average mu = 0.985, current mu = 0.971) finalize incremental marking via
@@ -13,7 +13,9 @@
  */
 import { median, round } from './stats.mjs';
 
-const MARK_COMPACT = /Mark-Compact(?: \(reduce\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \/ [\d.]+ ms/;
+// Matched piece by piece: V8 versions insert fields (Node 24: ", pooled: N MB," before the pause).
+const SIZES = /([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/;
+const PAUSE = /([\d.]+) \/ [\d.]+ ms/;
 const STEPS = /\(\+ ([\d.]+) ms in \d+ steps since start of marking, biggest step [\d.]+ ms, walltime since start of marking ([\d.]+) ms\)/;
 
 /**
@@ -21,14 +23,16 @@ const STEPS = /\(\+ ([\d.]+) ms in \d+ steps since start of marking, biggest ste
  * own `gc()` (V8 calls it "testing"), which the figures leave out.
  */
 export function parseMajorGc(line) {
-  const gc = MARK_COMPACT.exec(line);
-  if (!gc) return null;
+  if (!line.includes('Mark-Compact')) return null;
+  const sizes = SIZES.exec(line);
+  const pause = PAUSE.exec(line);
+  if (!sizes || !pause) return null;
   const steps = STEPS.exec(line);
-  const pauseMs = Number(gc[3]);
+  const pauseMs = Number(pause[1]);
   const stepsMs = steps ? Number(steps[1]) : 0;
   return {
-    beforeMB: Number(gc[1]),
-    afterMB: Number(gc[2]),
+    beforeMB: Number(sizes[1]),
+    afterMB: Number(sizes[2]),
     pauseMs,
     // The main thread's whole share of the collection: the marking steps and the final pause.
     mainThreadMs: round(stepsMs + pauseMs, 2),
