@@ -20,7 +20,7 @@ export async function streamNews(request: Request): Promise<Response> {
   const started = await openStreamSession({ request, endpoint: 'sse', params, resume, after });
   if (!started.ok) return startRefusalResponse(started.refusal);
   const { session } = started;
-  const response = sseResponse(session.events, {
+  const response = sseResponse(session.run, {
     heartbeatMs: settings().streamHeartbeatMs,
     format: (event) => formatSseEvent(event, session.streamId),
     onCancel: () => session.close('client-gone'),

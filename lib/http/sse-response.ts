@@ -20,59 +20,56 @@ export function sseFrame(id: string, data: string): string {
   return `id: ${id}\ndata: ${data}\n\n`;
 }
 
+/** Starts a source that pushes items as they happen and calls `end` after the last. */
+export type PushSource<T> = (push: (item: T) => void, end: () => void) => void;
+
 interface SseOptions<T> {
   heartbeatMs: number;
-  /**
-   * One item's SSE text. Formatting as the body pulls, rather than in a generator wrapped around the
-   * source, saves a generator and its promises per stream and per event.
-   */
+  /** One item's SSE text, written as it is pushed. */
   format: (item: T) => string;
   /** The client went away: stop producing frames. */
   onCancel: () => void;
 }
 
 /**
- * Serves items as a streaming SSE response, each as `format` writes it, with a heartbeat comment
- * after every `heartbeatMs` of silence. Items are pulled as fast as they come; the body closes when they end.
+ * Serves pushed items as a streaming SSE response, each as `format` writes it, with a heartbeat
+ * comment after every `heartbeatMs` of silence. The body closes when the source ends.
+ *
+ * Pushed, not pulled: a `for await` over the source cost a promise turn per event and per stream,
+ * and with thousands of streams held those promises outlived a scavenge (docs/benchmarks.md).
  */
-export function sseResponse<T>(items: AsyncIterable<T>, options: SseOptions<T>): Response {
+export function sseResponse<T>(source: PushSource<T>, options: SseOptions<T>): Response {
   let heartbeat: NodeJS.Timeout | undefined;
-  let cancelled = false;
+  let open = true;
   const body = new ReadableStream<Uint8Array>({
     start(stream) {
       const write = (bytes: Uint8Array) => {
-        stream.enqueue(bytes);
-        heartbeat?.refresh();
-      };
-      heartbeat = setInterval(() => {
-        if (!cancelled) write(HEARTBEAT_BYTES);
-      }, options.heartbeatMs);
-      void pump(items, (item) => write(encoder.encode(options.format(item))), () => cancelled).then(() => {
-        clearInterval(heartbeat);
-        if (cancelled) return;
+        if (!open) return;
         try {
-          stream.close();
+          stream.enqueue(bytes);
+          heartbeat?.refresh();
         } catch {
-          // already cancelled by the client
+          // the client cancelled in the same turn; cancel() stops the source
         }
-      });
+      };
+      heartbeat = setInterval(() => write(HEARTBEAT_BYTES), options.heartbeatMs);
+      const end = () => {
+        clearInterval(heartbeat);
+        if (!open) return;
+        open = false;
+        stream.close();
+      };
+      try {
+        source((item) => write(encoder.encode(options.format(item))), end);
+      } catch {
+        end();
+      }
     },
     cancel() {
-      cancelled = true;
+      open = false;
       clearInterval(heartbeat);
       options.onCancel();
     },
   });
   return new Response(body, { status: 200, headers: SSE_HEADERS });
-}
-
-async function pump<T>(items: AsyncIterable<T>, write: (item: T) => void, cancelled: () => boolean): Promise<void> {
-  try {
-    for await (const item of items) {
-      if (cancelled()) break;
-      write(item);
-    }
-  } catch {
-    // enqueue throws once the client has cancelled the body; the source is stopped by onCancel
-  }
 }

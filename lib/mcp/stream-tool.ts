@@ -2,6 +2,7 @@ import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server
 import type { Article, FeedWarning } from '@/lib/contract/article';
 import { log } from '@/lib/observability/logger';
 import { abortOnce } from '@/lib/runtime/abort';
+import { pulled } from '@/lib/runtime/pulled';
 import { readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
 import { openStreamSession } from '@/lib/stream/session';
@@ -36,7 +37,11 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
   let truncated = false;
   let failure: string | undefined;
   try {
-    for await (const event of session.events) {
+    const events = pulled<StreamEvent>((push, end) => {
+      session.run(push, end);
+      return () => session.close('client-gone');
+    });
+    for await (const event of events) {
       cursor = event.cursor;
       if (event.type === 'connected') demo = event.demo;
       else if (event.type === 'news') {

@@ -11,7 +11,7 @@ import { historyCovers, tooOldMessage } from './coverage';
 import { scopeOf, type StreamCursor } from './cursor';
 import { cursorCodec } from './cursor-keys';
 import type { StreamEvent } from './events';
-import { planStream, streamMarketNews, type StartAfter } from './news-stream';
+import { planStream, runMarketNews, type StartAfter } from './news-stream';
 
 /** Why a stream did not start: a limit or the server's capacity (429, 503), or a `since` the history no longer covers (400). */
 export type StartRefusal = Refusal | { ok: false; status: 400; message: string; field: string; reason: 'since-too-old' };
@@ -36,9 +36,12 @@ export interface StreamSession {
   readonly headers: Record<string, string>;
   /** Aborting it stops the stream within a tick; its events then end. */
   readonly controller: AbortController;
-  /** The stream's events. When they end, however, the session is closed. */
-  readonly events: AsyncGenerator<StreamEvent>;
-  /** Closes the session (idempotent); for an adapter that gives up before iterating the events. */
+  /**
+   * Runs the stream (once): each event is pushed as it happens, then `end` is called once after the
+   * last. When they end, however, the session is closed.
+   */
+  readonly run: (push: (event: StreamEvent) => void, end: () => void) => void;
+  /** Closes the session (idempotent); for an adapter that gives up before running the stream. */
   close(reason: StreamEndReason): void;
   /** Why the session ended; undefined while it runs. */
   endReason(): StreamEndReason | undefined;
@@ -114,11 +117,21 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   };
   if (connectionKey) connections.set(connectionKey, entry);
 
-  const lifecycle = { sent: observer.sent, ended: close };
-  const events = streamMarketNews(params, plan, { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after, lifecycle });
+  const options = { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after };
+  const run = (push: (event: StreamEvent) => void, end: () => void) =>
+    runMarketNews(params, plan, options, {
+      event: (event) => {
+        observer.sent(event);
+        push(event);
+      },
+      end: (outcome) => {
+        close(outcome);
+        end();
+      },
+    });
 
   return {
     ok: true,
-    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, events, close, endReason: () => ended },
+    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, run, close, endReason: () => ended },
   };
 }

@@ -1,5 +1,7 @@
 import type { StreamParams } from '@/lib/contract/query';
+import { pulled } from '@/lib/runtime/pulled';
 import { createCursorCodec, scopeOf, type StreamCursor } from '@/lib/stream/cursor';
+import type { StreamEvent } from '@/lib/stream/events';
 import { readCursor, TEST_CURSOR_SECRET } from './cursors';
 
 /** A single-symbol request as the query parser gives it. */
@@ -12,14 +14,22 @@ export type OneSymbol = Omit<StreamParams, 'symbols' | 'watchlist'> & { symbol: 
 export function streamDriver(tool: typeof import('@/lib/stream/news-stream'), snapshot: typeof import('@/lib/stream/snapshot')) {
   const codec = createCursorCodec(TEST_CURSOR_SECRET);
   return {
-    /** A stream planned (new, or resumed from a cursor), signed, then iterated. */
+    /**
+     * A stream planned (new, or resumed from a cursor), signed, then iterated as the MCP tool does:
+     * it stops when `signal` aborts or when the iteration is left early (the client went away).
+     */
     stream(request: OneSymbol, options: { signal: AbortSignal; resume?: StreamCursor; since?: string }) {
       const { symbol, ...rest } = request;
       const params: StreamParams = { ...rest, symbols: [symbol], watchlist: false };
       const { since, signal } = options;
       const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
       const plan = tool.planStream(params.duration, options.resume);
-      return tool.streamMarketNews(params, plan, { signal, codec, scope: scopeOf(params.symbols), after });
+      return pulled<StreamEvent>((push, end) => {
+        const stop = new AbortController();
+        const stopped = AbortSignal.any([signal, stop.signal]);
+        tool.runMarketNews(params, plan, { signal: stopped, codec, scope: scopeOf(params.symbols), after }, { event: push, end });
+        return () => stop.abort();
+      });
     },
     /** A snapshot as /api/news serves it (no request: no limits). */
     async latest(symbol: string, limit: number) {
