@@ -5,7 +5,7 @@ import { abortOnce } from '@/lib/runtime/abort';
 import { pulled } from '@/lib/runtime/pulled';
 import { readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
-import { openStreamSession } from '@/lib/stream/session';
+import { openStreamSession, type StreamSession } from '@/lib/stream/session';
 import { registerCall } from './call-registry';
 import { articleCount, DEMO_NOTE, headlineList, shortTime, toolError, warningLine, watchedFields, watchLabel } from './result-text';
 import { selectionOf, type StreamToolArgs, type StreamToolOutput } from './tool-schemas';
@@ -28,7 +28,7 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
   if (!started.ok) return toolError(started.refusal.message);
   const { session } = started;
   const unregister = request ? registerCall(request, ctx.mcpReq.id, session.controller) : () => {};
-  const progress = new ProgressReporter(ctx, progressTokenOf(ctx), session.controller, { label, fields: watchedFields(params.symbols, params.watchlist) });
+  const progress = new ProgressReporter(ctx, progressTokenOf(ctx), session, { label, fields: watchedFields(params.symbols, params.watchlist) });
   const startedAt = new Date().toISOString();
   const delivered: Article[] = [];
   let warnings: FeedWarning[] = [];
@@ -109,12 +109,16 @@ class ProgressReporter {
   constructor(
     private readonly ctx: ServerContext,
     private readonly token: ProgressToken | undefined,
-    private readonly controller: AbortController,
+    private readonly session: StreamSession,
     private readonly watched: Watched,
   ) {}
 
+  /**
+   * Events are pushed ahead of their reports, so the session may have ended (closing, and aborting,
+   * its controller) while its final event still waits here: only a client that went away is skipped.
+   */
   async report(event: StreamEvent, endsAt: string): Promise<void> {
-    if (this.token === undefined || this.controller.signal.aborted) return;
+    if (this.token === undefined || this.session.endReason() === 'client-gone') return;
     const { message, meta } = describe(event, this.watched, endsAt);
     try {
       await this.ctx.mcpReq.notify({
@@ -122,7 +126,7 @@ class ProgressReporter {
         params: { progressToken: this.token, progress: event.progress, total: 1, message, _meta: { ...meta, cursor: event.cursor, timestamp: event.timestamp } },
       });
     } catch {
-      abortOnce(this.controller);
+      abortOnce(this.session.controller);
     }
   }
 }
