@@ -141,6 +141,8 @@ test('after a network drop the page reconnects with Last-Event-ID and the stream
   try {
     const streamRequests = recordStreamRequests(page);
     await page.goto(`${proxy.url}${dashboardPath(symbol, 25_000)}`);
+    // The snapshot first: articles the stream brings before it lists them would count as new.
+    await expect(newsList(page).getByRole('link', { name: /DROPC opens a plant/ })).toBeVisible();
     await startButton(page).click();
     await expect(status(page)).toHaveAttribute('data-status', 'live');
     await expect.poll(() => progressNow(page)).toBeGreaterThan(0);
