@@ -17,17 +17,3 @@ export function nextTick(now: number, startedAt: number, endsAt: number, interva
   const k = Math.floor((now - startedAt + TICK_TOLERANCE_MS) / interval) + 1;
   return Math.min(startedAt + k * interval, endsAt);
 }
-
-/** Resolves at `time` or as soon as `signal` aborts, leaving no timer or listener behind. */
-export function sleepUntil(time: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, time - Date.now()));
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
