@@ -56,8 +56,8 @@ export type StreamOutcome = 'client-gone' | 'error' | 'complete';
  * Stops, releasing its feed subscriptions, as soon as `signal` aborts.
  *
  * Pushed from a timer rather than pulled from an async generator: with 10,000 streams held, each
- * tick's generator step, sleep promise and `for await` turn lived past a scavenge and were promoted,
- * about a fifth of the app's old-generation growth and so of its full GCs (docs/benchmarks.md).
+ * tick's generator step, sleep promise and `for await` turn lived past a scavenge and were promoted.
+ * Pushing cut the old generation's growth by a third, and full GCs with it (docs/benchmarks.md).
  */
 export function runMarketNews(params: StreamParams, plan: StreamPlan, options: StreamOptions, sink: StreamSink): void {
   new LiveNewsStream(params, plan, options, sink).start();
