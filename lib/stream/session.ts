@@ -34,7 +34,7 @@ export interface StreamSession {
   readonly endsAt: number;
   /** RateLimit-* headers for the response. */
   readonly headers: Record<string, string>;
-  /** Aborting it stops the stream within a tick; its events then end. */
+  /** Aborting it stops the stream at once: no further events, then `end`. */
   readonly controller: AbortController;
   /**
    * Runs the stream (once): each event is pushed as it happens, then `end` is called once after the
