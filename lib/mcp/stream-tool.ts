@@ -2,7 +2,6 @@ import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server
 import type { Article, FeedWarning } from '@/lib/contract/article';
 import { log } from '@/lib/observability/logger';
 import { abortOnce } from '@/lib/runtime/abort';
-import { pulled } from '@/lib/runtime/pulled';
 import { readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
 import { openStreamSession, type StreamSession } from '@/lib/stream/session';
@@ -37,11 +36,7 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
   let truncated = false;
   let failure: string | undefined;
   try {
-    const events = pulled<StreamEvent>((push, end) => {
-      session.run(push, end);
-      return () => session.close('client-gone');
-    });
-    for await (const event of events) {
+    for await (const event of session.events()) {
       cursor = event.cursor;
       if (event.type === 'connected') demo = event.demo;
       else if (event.type === 'news') {

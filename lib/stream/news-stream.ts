@@ -134,8 +134,6 @@ class LiveNewsStream {
 
   /** One tick: the news event due now and the next wait, or the final event once the stream is due to end. */
   private readonly step = (): void => {
-    this.timer = undefined;
-    this.answerWait = undefined;
     if (this.outcome) return;
     try {
       if (Date.now() >= this.plan.endsAt) return this.complete();

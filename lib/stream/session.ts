@@ -6,6 +6,7 @@ import { requestIdOf } from '@/lib/observability/request-id';
 import { observeStream } from '@/lib/observability/stream-observer';
 import { abortOnce } from '@/lib/runtime/abort';
 import { processSingleton } from '@/lib/runtime/process-singleton';
+import { pulled } from '@/lib/runtime/pulled';
 import { claimSymbols } from './capacity';
 import { historyCovers, tooOldMessage } from './coverage';
 import { scopeOf, type StreamCursor } from './cursor';
@@ -41,6 +42,8 @@ export interface StreamSession {
    * last. When they end, however, the session is closed.
    */
   readonly run: (push: (event: StreamEvent) => void, end: () => void) => void;
+  /** The same events for a consumer that pulls (`for await`); leaving early closes the session as client-gone. */
+  readonly events: () => AsyncGenerator<StreamEvent>;
   /** Closes the session (idempotent); for an adapter that gives up before running the stream. */
   close(reason: StreamEndReason): void;
   /** Why the session ended; undefined while it runs. */
@@ -129,9 +132,14 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
         end();
       },
     });
+  const events = () =>
+    pulled<StreamEvent>((push, end) => {
+      run(push, end);
+      return () => close('client-gone');
+    });
 
   return {
     ok: true,
-    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, run, close, endReason: () => ended },
+    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, run, events, close, endReason: () => ended },
   };
 }

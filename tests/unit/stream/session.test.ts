@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { pulled } from '@/lib/runtime/pulled';
 import type { StreamEvent } from '@/lib/stream/events';
 
 /**
@@ -31,13 +30,6 @@ const params = { symbols: ['TSLA'], watchlist: false, interval: 1000, duration: 
 const request = () => new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' } });
 const ends = () => lines.filter((l) => l.event === 'stream.ended').map((l) => l.reason);
 
-/** The session's events as the MCP tool reads them. */
-const eventsOf = (session: Awaited<ReturnType<typeof open>>) =>
-  pulled<StreamEvent>((push, end) => {
-    session.run(push, end);
-    return () => session.close('client-gone');
-  });
-
 async function open() {
   const started = await sessions.openStreamSession({ request: request(), endpoint: 'sse', params });
   if (!started.ok) throw new Error(`refused: ${started.refusal.message}`);
@@ -49,7 +41,7 @@ describe('stream session', () => {
     const session = await open();
     expect(activeStreamCount('sse')).toBe(1);
     const types: StreamEvent['type'][] = [];
-    for await (const event of eventsOf(session)) types.push(event.type);
+    for await (const event of session.events()) types.push(event.type);
     expect(types[0]).toBe('connected');
     expect(types.at(-1)).toBe('complete');
     session.close('error'); // too late: already closed
@@ -63,7 +55,7 @@ describe('stream session', () => {
     const b = await open();
     const refused = await sessions.openStreamSession({ request: request(), endpoint: 'sse', params });
     expect(refused.ok).toBe(false);
-    const events = eventsOf(a);
+    const events = a.events();
     await events.next();
     a.controller.abort();
     const after: string[] = [];
