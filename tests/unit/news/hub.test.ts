@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type TestContext } from 'vitest';
 import type { NewsHub as NewsHubClass } from '@/lib/news/hub/news-hub';
 import { atomFeed, rssFeed, startFeedServer, type FeedItem, type FeedServer } from '@/tests/support/feed-server';
 import { sleep } from '@/tests/support/wait';
@@ -229,6 +229,35 @@ describe('NewsHub: sharing and stopping', () => {
     expect(feeds.count('/sym/SHR.xml')).toBe(stopped.sym);
     expect(feeds.count(MARKET)).toBe(stopped.market);
     expect(hub.feedHealth().every((h) => h.subscribers === 0)).toBe(true);
+  });
+});
+
+describe('NewsHub: forgetting idle feeds', () => {
+  it('a symbol nobody watched for 15 minutes loses its pollers at a later open; a watched one keeps them', async (ctx) => {
+    feeds.set('/sym/IDL.xml', rssFeed('IDL', []));
+    feeds.set('/sym/KPT.xml', rssFeed('KPT', []));
+    feeds.set('/sym/NEW.xml', rssFeed('NEW', []));
+    feeds.set(MARKET, rssFeed('Market', []));
+    // Only the clock moves: the feed server and the pollers' timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    ctx.onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const start = Date.now();
+    const { hub, subscribe } = hubFor(ctx);
+    const urls = () => hub.feedHealth().map((h) => h.feed);
+    const idle = subscribe('IDL', 60_000);
+    const kept = subscribe('KPT', 60_000);
+    await Promise.all([idle.ready(never(), 3000), kept.ready(never(), 3000)]);
+    idle.close();
+    expect(urls().filter((u) => u.includes('/sym/'))).toHaveLength(2);
+
+    vi.setSystemTime(start + 16 * 60_000);
+    subscribe('NEW', 60_000);
+    const held = urls().filter((u) => u.includes('/sym/'));
+    expect(held.some((u) => u.includes('IDL'))).toBe(false);
+    expect(held.some((u) => u.includes('KPT'))).toBe(true);
+    expect(held.some((u) => u.includes('NEW'))).toBe(true);
   });
 });
 
