@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
- * `node bench/profile-summary.mjs <dir-or-files…> [--out=FILE.md]`: reads the V8 CPU profiles that
- * `npm run bench -- --profile` leaves in bench/.tmp/profiles and writes what a reader needs from
- * them: where the CPU time went, by self time and by inclusive time, and how much of it ran under
- * the middleware's request adaptation and under the stream route's. The raw profiles are tens of
- * MiB each, so the results keep this summary (and the profile itself, gzipped, beside it).
+ * `node bench/profile-summary.mjs <dir-or-files…> [--from=S --to=S] [--out=FILE.md]`: reads the V8
+ * CPU profiles that `npm run bench -- --profile` leaves in bench/.tmp/profiles and writes what a
+ * reader needs from them: where the CPU time went, by self time and by inclusive time, and how
+ * much of it ran under the middleware's request adaptation and under the stream route's. The raw
+ * profiles are tens of MiB each, so the results keep this summary (and the profile itself,
+ * gzipped, beside it).
+ *
+ * --from/--to keep only the samples between those seconds of the profile: the scale bench records
+ * each run's phases (open, hold, drop) in those seconds under `profile.phasesS` of its results.
  *
  * Written by hand: Chrome DevTools reads one profile at a time interactively; we need the same
  * aggregation over every profile of a run, as text committed with the figures.
@@ -13,7 +17,13 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const argv = process.argv.slice(2);
-const out = argv.find((a) => a.startsWith('--out='))?.slice(6);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const out = option('out');
+const window = { from: Number(option('from') ?? 0), to: Number(option('to') ?? Infinity) };
+if (!(window.from >= 0 && window.to > window.from)) {
+  console.error('--from and --to are seconds since the profile started, with from < to');
+  process.exit(2);
+}
 const inputs = argv.filter((a) => !a.startsWith('--')).flatMap((p) =>
   statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(p, f)) : [p],
 );
@@ -44,9 +54,14 @@ function summarize(file) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  // Self time per node from the samples and their time deltas.
+  // Self time per node from the samples and their time deltas, within the window.
   const selfUs = new Map();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at / 1e6 >= window.from && at / 1e6 < window.to) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const idle = [...selfUs].filter(([id]) => byId.get(id).callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
 
@@ -86,7 +101,8 @@ const pct = (us, of) => `${((us / of) * 100).toFixed(1)} %`;
 const top = (map, n, skip = () => false) => [...map].filter(([k]) => !skip(k)).sort((a, b) => b[1] - a[1]).slice(0, n);
 const isMeta = (k) => /^\((idle|program|root|garbage collector)\)/.test(k);
 
-const lines = ['# CPU profile summary', '', `Profiles: ${inputs.map((f) => path.basename(f)).join(', ')}.`, ''];
+const windowText = window.to === Infinity && window.from === 0 ? 'the whole profile' : `${window.from}–${window.to} s of each profile`;
+const lines = ['# CPU profile summary', '', `Profiles: ${inputs.map((f) => path.basename(f)).join(', ')}; ${windowText}.`, ''];
 for (const s of inputs.map(summarize)) {
   lines.push(`## ${path.basename(s.file)}`, '', `Sampled ${ms(s.totalUs)} ms, of which busy (not idle) ${ms(s.busyUs)} ms.`, '');
   lines.push('| area | self time, ms | share of busy |', '|---|---:|---:|');

@@ -16,7 +16,7 @@ import { operatorEnv } from '../lib/operator-env.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from '../lib/proc-stats.mjs';
 import { waitForActive } from '../lib/server-process.mjs';
 import { kib, median, mib, round } from '../lib/stats.mjs';
-import { dropAndWatch, interleaved, memoryFigures, openLoad, startWarm, upstreamFigures } from './stream-run.mjs';
+import { dropAndWatch, interleaved, markPhase, memoryFigures, openLoad, startWarm, upstreamFigures } from './stream-run.mjs';
 import { FEW_SYMBOLS } from './symbols.mjs';
 import { cell, failuresOf, figuresTable, pairedRatio, ratioCell, ratioTable, runsOf, summarizeVariants, target, targetsTable } from './summary.mjs';
 
@@ -58,6 +58,7 @@ async function measure(ctx, rep, v, feeds) {
     // Round 1: streams that end by themselves inside the hold.
     const { open, startedAt: openStart } = await openLoad(ctx, handle, load);
     run.open = open;
+    markPhase(handle, run, 'open', openStart, openStart + open.openMs);
     await sleep(ctx.config.settleMs);
     run.activeWhileHolding = (await server.health(10_000))?.activeStreams ?? null;
     const holdStart = Date.now();
@@ -72,6 +73,7 @@ async function measure(ctx, rep, v, feeds) {
     run.cpuPercent = round(((cpuSeconds(server.pid) - cpuStart) / Math.max(0.001, (liveEnd - holdStart) / 1000)) * 100, 1);
     await sleep(Math.max(0, holdStart + c.holdMs - Date.now()));
     const holdEnd = Date.now();
+    markPhase(handle, run, 'hold', holdStart, holdEnd);
     run.activeAtHoldEnd = (await server.health(10_000))?.activeStreams ?? null;
     // Every event of every stream's life (opening included), and the hold alone as the default bench reads it.
     run.delivery = await client.call('report', { from: openStart, to: holdEnd - ctx.config.graceMs });
@@ -93,6 +95,7 @@ async function measure(ctx, rep, v, feeds) {
     const load2 = { ...load, params: { ...params, duration: 300_000 } };
     const second = await openLoad(ctx, handle, load2);
     run.reopen = second.open;
+    markPhase(handle, run, 'reopen', second.startedAt, second.startedAt + second.open.openMs);
     await sleep(ctx.config.settleMs);
     const stopSampling2 = sampleRss(server.pid, 500);
     await sleep(3000);

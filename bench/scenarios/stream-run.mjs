@@ -20,8 +20,9 @@ export const WARMUP_CLIENTS = 0xf00000;
  * before anything is timed), and reads the idle baseline: RSS and live heap after a forced GC.
  */
 export async function startWarm(ctx, kind, env, load) {
-  const profile = kind === 'app' && ctx.config.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(benchTmp, 'profiles')}`] : [];
-  const server = await startServer(kind, env, profile);
+  const profile = profiled(ctx, kind);
+  const spawnedAt = Date.now();
+  const server = await startServer(kind, env, profile.nodeArgs);
   const client = startLoadClient();
   try {
     const warm = { ...load, baseUrl: server.url, count: ctx.config.warmupStreams, clients: load.clients ? { base: WARMUP_CLIENTS } : undefined };
@@ -33,12 +34,36 @@ export async function startWarm(ctx, kind, env, load) {
     }
     await waitForActive(server, 0, 30_000);
     const heapBefore = await server.probeHeap(30_000);
-    return { server, client, before: { rss: rssBytes(server.pid), heap: heapBefore } };
+    return { server, client, before: { rss: rssBytes(server.pid), heap: heapBefore }, profile: profile.file && { file: profile.file, spawnedAt } };
   } catch (error) {
     await client.close();
     await server.stop();
     throw error;
   }
+}
+
+/**
+ * With --profile every server writes a V8 CPU profile to bench/.tmp/profiles, the routes the app is
+ * compared with as well as the app: a profiled run's ratios then compare like with like, and a
+ * phase of the app's profile can be set beside the same phase of the route's.
+ */
+function profiled(ctx, kind) {
+  if (!ctx.config.profile) return { nodeArgs: [] };
+  const file = `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
+  return { file, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.join(benchTmp, 'profiles')}`, `--cpu-prof-name=${file}`] };
+}
+
+/**
+ * Notes on `run` where a phase (open, hold, drop) lies in the server's CPU profile, in seconds since
+ * the server was spawned; the profile starts during Node's bootstrap, a few tens of ms later, so
+ * the windows are that much late. `node bench/profile-summary.mjs FILE --from=S --to=S` cuts a
+ * profile to one.
+ */
+export function markPhase(handle, run, phase, from, to) {
+  if (!handle.profile) return;
+  const at = (t) => round((t - handle.profile.spawnedAt) / 1000, 2);
+  run.profile ??= { file: handle.profile.file, phasesS: {} };
+  run.profile.phasesS[phase] = [at(from), at(to)];
 }
 
 /** Opens the load (SSE streams, or MCP calls with load.mode 'mcp'); CPU spent opening included. */
@@ -116,10 +141,12 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
  * idling for `afterMs` (while the next measurement runs: it does no work) for its RSS and live heap
  * after the drop, and stops it. The promise of that reading goes to ctx.pending.
  */
-export async function dropAndWatch(ctx, { server, client }, run, afterMs) {
+export async function dropAndWatch(ctx, handle, run, afterMs) {
+  const { server, client } = handle;
   const drop = await client.call('drop');
   const zeroAt = await waitForActive(server, 0, 120_000);
   run.disconnect = { dropMs: drop.doneAt - drop.startedAt, toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt };
+  markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
   await client.close();
   ctx.pending.push(
     sleep(Math.max(0, drop.startedAt + afterMs - Date.now())).then(async () => {
@@ -148,10 +175,12 @@ export async function streamRun(ctx, rep, options) {
   try {
     const { open, startedAt: openStart } = await openLoad(ctx, handle, load);
     run.open = open;
+    markPhase(handle, run, 'open', openStart, openStart + open.openMs);
     await sleep(ctx.config.settleMs);
     run.activeWhileHolding = (await server.health(10_000))?.activeStreams ?? null;
     const eldStart = eldWindow ? await server.probeHeap(30_000) : null;
     const held = await hold(server, holdMs, during && ((holdStart) => during(holdStart, handle)));
+    markPhase(handle, run, 'hold', held.startedAt, held.endedAt);
     run.during = held.extra;
     run.cpuPercent = held.cpuPercent;
     run.delivery = await handle.client.call('report', { from: held.startedAt, to: held.endedAt - ctx.config.graceMs });
@@ -169,6 +198,7 @@ export async function streamRun(ctx, rep, options) {
       const drop = await handle.client.call('drop');
       const zeroAt = await waitForActive(server, 0, 120_000);
       run.disconnect = { toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt };
+      markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
       await handle.client.close();
       await server.stop();
     }
