@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * `node bench/profile-summary.mjs <dir-or-files…> [--from=S --to=S] [--out=FILE.md]`: reads the V8
- * CPU profiles that `npm run bench -- --profile` leaves in bench/.tmp/profiles and writes what a
- * reader needs from them: where the CPU time went, by self time and by inclusive time, and how
- * much of it ran under the middleware's request adaptation and under the stream route's. The raw
- * profiles are tens of MiB each, so the results keep this summary (and the profile itself,
- * gzipped, beside it).
+ * `node bench/profile-summary.mjs <dir-or-files…> [--from=S --to=S | --results=FILE.json --phase=P]
+ * [--out=FILE.md]`: reads the V8 CPU profiles that `npm run bench -- --profile` leaves in
+ * bench/.tmp/profiles and writes what a reader needs from them: where the CPU time went, by self
+ * time and by inclusive time, and how much of it ran under the middleware's request adaptation and
+ * under the stream route's. The raw profiles are tens of MiB each, so the results keep this
+ * summary (and the profile itself, gzipped, beside it).
  *
- * --from/--to keep only the samples between those seconds of the profile: the scale bench records
- * each run's phases (open, hold, drop) in those seconds under `profile.phasesS` of its results.
+ * --from/--to keep only the samples between those seconds of every profile. --results/--phase take
+ * each profile's own window from a scale run's results, where every profiled run names its profile
+ * and its phases (open, hold, drop) in those seconds (`profile.phasesS`); profiles the results do
+ * not name are left out.
  *
  * Written by hand: Chrome DevTools reads one profile at a time interactively; we need the same
  * aggregation over every profile of a run, as text committed with the figures.
@@ -18,19 +20,36 @@ import path from 'node:path';
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const out = option('out');
-const window = { from: Number(option('from') ?? 0), to: Number(option('to') ?? Infinity) };
-if (!(window.from >= 0 && window.to > window.from)) {
-  console.error('--from and --to are seconds since the profile started, with from < to');
+const fail = (message) => {
+  console.error(message);
   process.exit(2);
-}
-const inputs = argv.filter((a) => !a.startsWith('--')).flatMap((p) =>
+};
+const out = option('out');
+const files = argv.filter((a) => !a.startsWith('--')).flatMap((p) =>
   statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(p, f)) : [p],
 );
-if (inputs.length === 0) {
-  console.error('usage: node bench/profile-summary.mjs <profile dir or .cpuprofile files> [--out=summary.md]');
-  process.exit(2);
+if (files.length === 0) fail('usage: node bench/profile-summary.mjs <profile dir or .cpuprofile files> [--from=S --to=S | --results=FILE.json --phase=P] [--out=summary.md]');
+
+/** Each profile's window in seconds since it started ({from: 0, to: Infinity}: all of it), or none to leave it out. */
+function windows() {
+  const phase = option('phase');
+  const results = option('results');
+  if (Boolean(phase) !== Boolean(results)) fail('--phase and --results go together');
+  if (phase) {
+    const runs = Object.values(JSON.parse(readFileSync(results, 'utf8')).scenarios ?? {}).flatMap((s) => s.runs ?? []);
+    const byFile = new Map(runs.filter((r) => r.profile?.phasesS?.[phase]).map((r) => [r.profile.file, { run: r, span: r.profile.phasesS[phase] }]));
+    return (file) => {
+      const found = byFile.get(path.basename(file));
+      return found && { from: found.span[0], to: found.span[1], label: `${found.run.variant} rep ${found.run.rep + 1}, ${phase}` };
+    };
+  }
+  const window = { from: Number(option('from') ?? 0), to: Number(option('to') ?? Infinity) };
+  if (!(window.from >= 0 && window.to > window.from)) fail('--from and --to are seconds since the profile started, with from < to');
+  return () => window;
 }
+const windowOf = windows();
+const inputs = files.map((file) => ({ file, window: windowOf(file) })).filter((i) => i.window);
+if (inputs.length === 0) fail('no profile has a window: the results name none of these profiles for that phase');
 
 /** Groups a frame for the "where the time went" table. */
 function areaOf(url, name) {
@@ -49,7 +68,7 @@ function areaOf(url, name) {
 /** The short place of a frame: the last two path segments and the line. */
 const place = (cf) => (cf.url ? `${cf.url.split('/').slice(-2).join('/')}:${cf.lineNumber + 1}` : '(native)');
 
-function summarize(file) {
+function summarize({ file, window }) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
@@ -93,18 +112,21 @@ function summarize(file) {
     }
     for (const k of Object.keys(under)) if (flags[k]) under[k] += us;
   }
-  return { file, totalUs: total, busyUs: total - idle, self, inclusive, area, under };
+  return { file, window, totalUs: total, busyUs: total - idle, self, inclusive, area, under };
 }
 
+const windowText = (w) => {
+  const span = w.to === Infinity && w.from === 0 ? 'The whole profile' : `${w.from}–${w.to} s of the profile`;
+  return w.label ? `${span} (${w.label})` : span;
+};
 const ms = (us) => (us / 1000).toFixed(0);
 const pct = (us, of) => `${((us / of) * 100).toFixed(1)} %`;
 const top = (map, n, skip = () => false) => [...map].filter(([k]) => !skip(k)).sort((a, b) => b[1] - a[1]).slice(0, n);
 const isMeta = (k) => /^\((idle|program|root|garbage collector)\)/.test(k);
 
-const windowText = window.to === Infinity && window.from === 0 ? 'the whole profile' : `${window.from}–${window.to} s of each profile`;
-const lines = ['# CPU profile summary', '', `Profiles: ${inputs.map((f) => path.basename(f)).join(', ')}; ${windowText}.`, ''];
+const lines = ['# CPU profile summary', '', `Produced by \`node bench/profile-summary.mjs ${argv.join(' ')}\`.`, '', `Profiles: ${inputs.map((i) => path.basename(i.file)).join(', ')}.`, ''];
 for (const s of inputs.map(summarize)) {
-  lines.push(`## ${path.basename(s.file)}`, '', `Sampled ${ms(s.totalUs)} ms, of which busy (not idle) ${ms(s.busyUs)} ms.`, '');
+  lines.push(`## ${path.basename(s.file)}`, '', `${windowText(s.window)}: sampled ${ms(s.totalUs)} ms, of which busy (not idle) ${ms(s.busyUs)} ms.`, '');
   lines.push('| area | self time, ms | share of busy |', '|---|---:|---:|');
   for (const [a, us] of top(s.area, 20, (k) => k === '(idle)')) lines.push(`| ${a} | ${ms(us)} | ${pct(us, s.busyUs)} |`);
   lines.push('', '| stacks running under | ms | share of busy |', '|---|---:|---:|');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
+const runScript = promisify(execFile);
 const script = path.resolve('bench/profile-summary.mjs');
 
 /**
@@ -42,21 +42,33 @@ const selfMs = (text: string, name: string) => text.match(new RegExp(`\\| \`${na
 
 describe('bench/profile-summary.mjs', () => {
   it('without a window sums every sample', async () => {
-    const { stdout } = await run(process.execPath, [script, file]);
-    expect(stdout).toContain('the whole profile');
+    const { stdout } = await runScript(process.execPath, [script, file]);
+    expect(stdout).toContain('The whole profile: sampled 5000 ms');
     expect(selfMs(stdout, 'early')).toBe('2000');
     expect(selfMs(stdout, 'late')).toBe('3000');
   });
 
   it('--from/--to keep only the samples taken in that window (seconds since the profile started)', async () => {
-    const { stdout } = await run(process.execPath, [script, file, '--from=2.5', '--to=4.5']);
-    expect(stdout).toContain('2.5–4.5 s of each profile');
-    expect(stdout).toContain('Sampled 2000 ms');
+    const { stdout } = await runScript(process.execPath, [script, file, '--from=2.5', '--to=4.5']);
+    expect(stdout).toContain('2.5–4.5 s of the profile: sampled 2000 ms');
     expect(selfMs(stdout, 'early')).toBeUndefined();
     expect(selfMs(stdout, 'late')).toBe('2000');
   });
 
+  it('--results/--phase take each profile\'s window from a scale run\'s results and leave out profiles they do not name', async () => {
+    const other = path.join(dir, 'reference.cpuprofile');
+    await writeFile(other, JSON.stringify(profile));
+    const results = path.join(dir, 'results.json');
+    const run = (variant: string, file: string, drop: number[]) => ({ variant, rep: 0, profile: { file, phasesS: { open: [0, 1], drop } } });
+    await writeFile(results, JSON.stringify({ scenarios: { 1: { runs: [run('app', 'app.cpuprofile', [0.5, 2.5])] } } }));
+    const { stdout } = await runScript(process.execPath, [script, file, other, `--results=${results}`, '--phase=drop']);
+    expect(stdout).toContain('0.5–2.5 s of the profile (app rep 1, drop): sampled 2000 ms');
+    expect(selfMs(stdout, 'early')).toBe('2000');
+    expect(stdout).toContain('Profiles: app.cpuprofile.');
+    expect(stdout).not.toContain('## reference.cpuprofile');
+  });
+
   it('refuses a window that ends before it starts', async () => {
-    await expect(run(process.execPath, [script, file, '--from=3', '--to=1'])).rejects.toMatchObject({ code: 2 });
+    await expect(runScript(process.execPath, [script, file, '--from=3', '--to=1'])).rejects.toMatchObject({ code: 2 });
   });
 });
