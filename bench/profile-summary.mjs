@@ -58,8 +58,9 @@ function areaOf(url, name) {
   if (/middleware/.test(url)) return 'middleware.ts (our guard, compiled)';
   if (/next\/dist\/server\/web\/|next-request|adapter/.test(url)) return 'Next.js request adaptation (server/web)';
   if (/next\/dist\//.test(url)) return 'Next.js (other)';
-  // The build's own chunks (.next, or .next-bench for the bench): our routes, lib and bundled packages.
-  if (/\/\.next[^/]*\/server\//.test(url)) return 'our build (routes, lib, bundled packages)';
+  // The build's own chunks (.next, .next-bench, or the minimal route's reference-next-dist): its
+  // routes, lib and bundled packages.
+  if (/\/(\.next[^/]*|reference-next-dist)\/server\//.test(url)) return 'the build (routes, lib, bundled packages)';
   if (/node_modules/.test(url)) return 'other packages';
   if (url.startsWith('node:') || url === '') return 'Node.js internals and native';
   return 'other';
