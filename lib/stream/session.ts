@@ -38,8 +38,9 @@ export interface StreamSession {
   /** Aborting it stops the stream at once: no further events, then `end`. */
   readonly controller: AbortController;
   /**
-   * Runs the stream (once): each event is pushed as it happens, then `end` is called once after the
-   * last. When they end, however, the session is closed.
+   * Runs the stream: each event is pushed as it happens, then `end` is called once after the last.
+   * When they end, however, the session is closed. A session runs once: a second `run` (or
+   * `events()`) throws.
    */
   readonly run: (push: (event: StreamEvent) => void, end: () => void) => void;
   /** The same events for a consumer that pulls (`for await`); leaving early closes the session as client-gone. */
@@ -121,7 +122,11 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   if (connectionKey) connections.set(connectionKey, entry);
 
   const options = { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after };
-  const run = (push: (event: StreamEvent) => void, end: () => void) =>
+  let running = false;
+  const run = (push: (event: StreamEvent) => void, end: () => void) => {
+    // A second run would be a second stream on one slot, count and end log: an adapter's bug.
+    if (running) throw new Error('a stream session runs once');
+    running = true;
     runMarketNews(params, plan, options, {
       event: (event) => {
         observer.sent(event);
@@ -132,6 +137,7 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
         end();
       },
     });
+  };
   const events = () =>
     pulled<StreamEvent>((push, end) => {
       run(push, end);

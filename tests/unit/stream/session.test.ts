@@ -67,4 +67,17 @@ describe('stream session', () => {
     const c = await open();
     c.close('client-gone');
   });
+
+  it('runs once: a second run or events() throws, and the first stream goes on alone', async () => {
+    const session = await open();
+    const types: string[] = [];
+    const ended = new Promise<void>((resolve) => session.run((event) => types.push(event.type), resolve));
+    expect(() => session.run(() => {}, () => {})).toThrow('a stream session runs once');
+    await expect(session.events().next()).rejects.toThrow('a stream session runs once');
+    await ended;
+    expect(types.filter((t) => t === 'connected')).toHaveLength(1);
+    expect(types.at(-1)).toBe('complete');
+    expect(ends()).toEqual(['complete']);
+    expect(activeStreamCount('sse')).toBe(0);
+  });
 });
