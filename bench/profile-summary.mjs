@@ -36,7 +36,10 @@ function windows() {
   const results = option('results');
   if (Boolean(phase) !== Boolean(results)) fail('--phase and --results go together');
   if (phase) {
-    const runs = Object.values(JSON.parse(readFileSync(results, 'utf8')).scenarios ?? {}).flatMap((s) => s.runs ?? []);
+    // Scenario 6 runs two instances per run: each names its own profile.
+    const runs = Object.values(JSON.parse(readFileSync(results, 'utf8')).scenarios ?? {})
+      .flatMap((s) => s.runs ?? [])
+      .flatMap((r) => [r, ...(r.instances ?? []).map((i, k) => ({ ...i, variant: `${r.variant} instance ${k + 1}`, rep: r.rep }))]);
     const byFile = new Map(runs.filter((r) => r.profile?.phasesS?.[phase]).map((r) => [r.profile.file, { run: r, span: r.profile.phasesS[phase] }]));
     return (file) => {
       const found = byFile.get(path.basename(file));

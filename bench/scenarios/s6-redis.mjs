@@ -15,7 +15,7 @@ import { rssBytes } from '../lib/proc-stats.mjs';
 import { startRedis } from '../lib/redis-process.mjs';
 import { waitForActive } from '../lib/server-process.mjs';
 import { round } from '../lib/stats.mjs';
-import { hold, interleaved, memoryFigures, openLoad, startWarm, upstreamFigures } from './stream-run.mjs';
+import { hold, interleaved, markPhase, memoryFigures, openLoad, startWarm, upstreamFigures } from './stream-run.mjs';
 import { symbolSet } from './symbols.mjs';
 import { cell, figuresTable, labelsOf, runsOf, summarizeVariants, table, target, targetsTable } from './summary.mjs';
 
@@ -86,6 +86,11 @@ async function measure(ctx, rep, v, feeds) {
     const drops = await Promise.all(handles.map((h) => h.client.call('drop')));
     const zeros = await Promise.all(handles.map((h) => waitForActive(h.server, 0, 120_000)));
     run.disconnect = { toZeroMs: zeros.some((z) => z === null) ? null : Math.max(...zeros) - Math.min(...drops.map((d) => d.startedAt)) };
+    for (const [k, h] of handles.entries()) {
+      markPhase(h, run.instances[k], 'open', openStart, openEnd);
+      markPhase(h, run.instances[k], 'hold', held[k].startedAt, held[k].endedAt);
+      markPhase(h, run.instances[k], 'drop', drops[k].startedAt, zeros[k] ?? Date.now());
+    }
     return run;
   } finally {
     for (const h of handles) {

@@ -54,10 +54,11 @@ function profiled(ctx, kind) {
 }
 
 /**
- * Notes on `run` where a phase (open, hold, drop) lies in the server's CPU profile, in seconds since
- * the server was spawned; the profile starts during Node's bootstrap, a few tens of ms later, so
- * the windows are that much late. `node bench/profile-summary.mjs DIR --results=RESULTS.json
- * --phase=drop` cuts each profile to its run's drop.
+ * Notes on a run's record (or an instance's, in scenario 6) where a phase (open, hold, drop) lies in
+ * the server's CPU profile, in seconds since the server was spawned; the profile starts during
+ * Node's bootstrap, a few tens of ms later, so the windows are that much late.
+ * `node bench/profile-summary.mjs DIR --results=RESULTS.json --phase=drop` cuts each profile to its
+ * run's drop.
  */
 export function markPhase(handle, run, phase, from, to) {
   if (!handle.profile) return;

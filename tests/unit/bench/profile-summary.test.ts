@@ -68,6 +68,15 @@ describe('bench/profile-summary.mjs', () => {
     expect(stdout).not.toContain('## reference.cpuprofile');
   });
 
+  it('--results/--phase also find the profiles of scenario 6\'s instances', async () => {
+    const results = path.join(dir, 'results-6.json');
+    const instance = { n: 1, profile: { file: 'app.cpuprofile', phasesS: { drop: [2.5, 4.5] } } };
+    await writeFile(results, JSON.stringify({ scenarios: { 6: { runs: [{ variant: 'redis', rep: 1, instances: [{ n: 1 }, instance] }] } } }));
+    const { stdout } = await runScript(process.execPath, [script, file, `--results=${results}`, '--phase=drop']);
+    expect(stdout).toContain('2.5–4.5 s of the profile (redis instance 2 rep 2, drop): sampled 2000 ms');
+    expect(selfMs(stdout, 'late')).toBe('2000');
+  });
+
   it('refuses a window that ends before it starts', async () => {
     await expect(runScript(process.execPath, [script, file, '--from=3', '--to=1'])).rejects.toMatchObject({ code: 2 });
   });
