@@ -144,9 +144,16 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
  */
 export async function dropAndWatch(ctx, handle, run, afterMs) {
   const { server, client } = handle;
+  const cpuBefore = cpuSeconds(server.pid);
   const drop = await client.call('drop');
   const zeroAt = await waitForActive(server, 0, 120_000);
-  run.disconnect = { dropMs: drop.doneAt - drop.startedAt, toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt };
+  run.disconnect = {
+    dropMs: drop.doneAt - drop.startedAt,
+    toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt,
+    // The server's CPU until it got there: the work of the cleanup itself, which the wall time
+    // above mixes with waiting (the health polls every 25 ms, the scheduler of a shared machine).
+    cpuMs: zeroAt === null ? null : round((cpuSeconds(server.pid) - cpuBefore) * 1000, 0),
+  };
   markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
   await client.close();
   ctx.pending.push(
