@@ -137,12 +137,8 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
   };
 }
 
-/**
- * Drops everything at once and times the cleanup (activeStreams back to 0); then leaves the server
- * idling for `afterMs` (while the next measurement runs: it does no work) for its RSS and live heap
- * after the drop, and stops it. The promise of that reading goes to ctx.pending.
- */
-export async function dropAndWatch(ctx, handle, run, afterMs) {
+/** Drops everything at once and times the cleanup (activeStreams back to 0) into `run.disconnect`; returns the drop. */
+async function dropAll(handle, run) {
   const { server, client } = handle;
   const cpuBefore = cpuSeconds(server.pid);
   const drop = await client.call('drop');
@@ -155,6 +151,17 @@ export async function dropAndWatch(ctx, handle, run, afterMs) {
     cpuMs: zeroAt === null ? null : round((cpuSeconds(server.pid) - cpuBefore) * 1000, 0),
   };
   markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
+  return drop;
+}
+
+/**
+ * Drops everything at once and times the cleanup (dropAll); then leaves the server idling for
+ * `afterMs` (while the next measurement runs: it does no work) for its RSS and live heap after the
+ * drop, and stops it. The promise of that reading goes to ctx.pending.
+ */
+export async function dropAndWatch(ctx, handle, run, afterMs) {
+  const { server, client } = handle;
+  const drop = await dropAll(handle, run);
   await client.close();
   ctx.pending.push(
     sleep(Math.max(0, drop.startedAt + afterMs - Date.now())).then(async () => {
@@ -203,10 +210,7 @@ export async function streamRun(ctx, rep, options) {
     if (afterHold) run.extra = await afterHold(server, handle);
     if (afterMs > 0) await dropAndWatch(ctx, handle, run, afterMs);
     else {
-      const drop = await handle.client.call('drop');
-      const zeroAt = await waitForActive(server, 0, 120_000);
-      run.disconnect = { toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt };
-      markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
+      await dropAll(handle, run);
       await handle.client.close();
       await server.stop();
     }
