@@ -37,8 +37,21 @@ if (dir) {
       ? { samples: delay.count, p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), mean: ms(delay.mean) }
       : undefined;
     gc();
+    // Where the old generation stands after the collection: how close the next one is depends on
+    // what V8 has left it to grow into, which memoryUsage() does not say.
+    const heap = v8.getHeapStatistics();
+    const old = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space');
+    const v8Heap = {
+      totalHeapSize: heap.total_heap_size,
+      usedHeapSize: heap.used_heap_size,
+      heapSizeLimit: heap.heap_size_limit,
+      totalAvailableSize: heap.total_available_size,
+      oldSpaceSize: old?.space_size,
+      oldSpaceUsed: old?.space_used_size,
+      oldSpaceAvailable: old?.space_available_size,
+    };
     const file = path.join(dir, `${process.pid}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify({ at: Date.now(), ...process.memoryUsage(), ...(eventLoopDelayMs ? { eventLoopDelayMs } : {}) }));
+    writeFileSync(`${file}.tmp`, JSON.stringify({ at: Date.now(), ...process.memoryUsage(), v8Heap, ...(eventLoopDelayMs ? { eventLoopDelayMs } : {}) }));
     renameSync(`${file}.tmp`, file);
     delay?.reset();
   });

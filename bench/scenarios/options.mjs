@@ -12,6 +12,7 @@
  *                           0 = only the default budget)
  *   1 guard on:     --n1=10000 --hold1=300 (s; streams last hold − 30 s) --interval1=20000 (ms)
  *                   --after1=60 (s after the drop for RSS and live heap)
+ *                   --variants1=app,reference (a partial run of only these servers)
  *   2 symbols:      --n2=1000 --symbols2=1000 --hold2=20
  *   3 watchlists:   --n3=1000 --pool3=500 --list3=10 --hold3=20
  *   4 MCP:          --n4=500 --hold4=20
@@ -26,6 +27,7 @@
 export function scaleOptions(argv) {
   const flag = (name) => argv.includes(`--${name}`);
   const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const list = (name) => option(name)?.split(',');
   const smoke = flag('smoke');
   const num = (name, full, tiny) => {
     const value = option(name);
@@ -34,7 +36,7 @@ export function scaleOptions(argv) {
   const sec = (name, full, tiny) => num(name, full, tiny) * 1000;
   const scenarioOption = option('scenarios');
   // A profiled run is slower (the profiler samples the app): its figures are labelled partial too.
-  const overridden = argv.filter((a) => /^--(n\d|hold\d|symbols\d|pool\d|list\d|streams\d|items\d|interval\d|after\d|scenarios|raised-rps)=/.test(a) || a === '--profile');
+  const overridden = argv.filter((a) => /^--(n\d|hold\d|symbols\d|pool\d|list\d|streams\d|items\d|interval\d|after\d|variants\d|scenarios|raised-rps)=/.test(a) || a === '--profile');
 
   const hold1 = sec('hold1', 300, 12);
   const config = {
@@ -64,6 +66,7 @@ export function scaleOptions(argv) {
       intervalMs: num('interval1', 20_000, 3000),
       heartbeatMs: smoke ? 1000 : undefined,
       afterDropMs: sec('after1', 60, 5),
+      variants: list('variants1'),
     },
     s2: { n: num('n2', 1000, 50), symbols: num('symbols2', 1000, 50), holdMs: sec('hold2', 20, 8), intervalMs: 5000 },
     s3: { n: num('n3', 1000, 50), pool: num('pool3', 500, 50), listSize: num('list3', 10, 10), holdMs: sec('hold3', 20, 8), intervalMs: 5000 },

@@ -37,7 +37,7 @@ function variants(ctx, feeds) {
     // Only for holds over 330 s: streams longer than the default STREAM_MAX_DURATION_MS (300 s) would be refused.
     ...(c.durationMs > 300_000 ? { STREAM_MAX_DURATION_MS: String(c.durationMs) } : {}),
   };
-  return [
+  const all = [
     { variant: 'app', kind: 'app', env: operatorEnv({ newsFeeds: feeds.newsFeeds, extra }) },
     { variant: 'reference', kind: 'reference', env: { BENCH_ELD: '1' } },
     // What Next costs for running a middleware at all, which the design keeps as the guard's entry:
@@ -45,6 +45,7 @@ function variants(ctx, feeds) {
     { variant: 'reference-mw', kind: 'reference-mw', env: { BENCH_ELD: '1' } },
     { variant: 'baseline', kind: 'baseline', env: { BENCH_ELD: '1' } },
   ];
+  return c.variants ? all.filter((v) => c.variants.includes(v.variant)) : all;
 }
 
 async function measure(ctx, rep, v, feeds) {
@@ -102,6 +103,7 @@ async function measure(ctx, rep, v, feeds) {
     const rssHolding2 = median(stopSampling2());
     const heapHolding = await server.probeHeap(60_000);
     run.memoryRound2 = memoryFigures(handle.before, rssHolding2, heapHolding, rssBytes(server.pid), c.n);
+    run.v8HeapBeforeDrop = heapHolding?.v8Heap ?? null;
     await dropAndWatch(ctx, handle, run, c.afterDropMs);
     return run;
   } catch (error) {
@@ -157,6 +159,8 @@ const COST = [
   { key: 'reopenRate', label: 'round 2 open rate, /s', get: (r) => r.reopen.streamsPerSecond, digits: 0 },
   { key: 'toZeroMs', label: 'drop → 0 active, ms', get: (r) => r.disconnect.toZeroMs, digits: 0 },
   { key: 'dropCpuMs', label: 'CPU from the drop to 0 active, ms', get: (r) => r.disconnect.cpuMs, digits: 0 },
+  { key: 'dropGcs', label: 'full GCs ended between the drop and 0 active', get: (r) => r.disconnect.majorGcs?.count, digits: 0 },
+  { key: 'dropGcMs', label: 'their main-thread time, ms', get: (r) => r.disconnect.majorGcs?.mainThreadMs, digits: 0 },
   { key: 'rssAfterMiB', label: 'RSS after the drop, MiB', get: (r) => r.disconnect.rssAfterMiB },
   { key: 'heapAfterMiB', label: 'live heap after the drop, MiB', get: (r) => r.disconnect.heapUsedAfterMiB },
   { key: 'rssBeforeMiB', label: 'RSS before, MiB', get: (r) => r.memory.rssBeforeMiB },

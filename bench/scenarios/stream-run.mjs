@@ -149,9 +149,21 @@ async function dropAll(handle, run) {
     // The server's CPU until it got there: the work of the cleanup itself, which the wall time
     // above mixes with waiting (the health polls every 25 ms, the scheduler of a shared machine).
     cpuMs: zeroAt === null ? null : round((cpuSeconds(server.pid) - cpuBefore) * 1000, 0),
+    // Full GCs that ended before 0 active: a collection of the held streams' heap landing in the
+    // drop is a cost no change to the close path would show.
+    majorGcs: dropGcs(server.majorGcs(drop.startedAt, zeroAt ?? Date.now()), drop.startedAt),
   };
   markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
   return drop;
+}
+
+/** The drop's full GCs, for servers that trace them (BENCH_ELD=1): how many, their main-thread time, and each (ms after the drop). */
+function dropGcs(gcs, from) {
+  return {
+    count: gcs.length,
+    mainThreadMs: round(gcs.reduce((t, gc) => t + gc.mainThreadMs, 0), 0),
+    each: gcs.map((gc) => ({ endedAtMs: gc.at - from, beforeMB: gc.beforeMB, afterMB: gc.afterMB, mainThreadMs: gc.mainThreadMs, walltimeMs: gc.walltimeMs })),
+  };
 }
 
 /**
