@@ -159,6 +159,7 @@ const COST = [
   { key: 'reopenRate', label: 'round 2 open rate, /s', get: (r) => r.reopen.streamsPerSecond, digits: 0 },
   { key: 'toZeroMs', label: 'drop → 0 active, ms', get: (r) => r.disconnect.toZeroMs, digits: 0 },
   { key: 'dropCpuMs', label: 'CPU from the drop to 0 active, ms', get: (r) => r.disconnect.cpuMs, digits: 0 },
+  { key: 'quietCpu', label: 'CPU in the last 2 s before the drop, ms', get: (r) => r.disconnect.cpuBeforeDropMs?.slice(-4).reduce((a, b) => a + b, 0), digits: 0 },
   { key: 'dropGcs', label: 'full GCs ended between the drop and 0 active', get: (r) => r.disconnect.majorGcs?.count, digits: 0 },
   { key: 'dropGcMs', label: 'their main-thread time, ms', get: (r) => r.disconnect.majorGcs?.mainThreadMs, digits: 0 },
   { key: 'rssAfterMiB', label: 'RSS after the drop, MiB', get: (r) => r.disconnect.rssAfterMiB },
@@ -246,7 +247,7 @@ export function report(runs, ctx) {
   const markdown = [
     `${c.n.toLocaleString('en-US')} streams over the default bench's 4 symbols, interval ${c.intervalMs / 1000} s, duration ${c.durationMs / 1000} s, hold ${c.holdMs / 1000} s` +
       `${c.heartbeatMs ? ` (smoke: STREAM_HEARTBEAT_MS=${c.heartbeatMs})` : ' (STREAM_HEARTBEAT_MS default 15 s)'}; each stream from its own client (X-Forwarded-For 10.x.y.z, Sec-Fetch-Site: same-origin). ` +
-      `Round 2: the same clients open ${c.n.toLocaleString('en-US')} streams again, then all drop at once; RSS and live heap read ${after} s later. ` +
+      `Round 2: the same clients open ${c.n.toLocaleString('en-US')} streams again, then all drop at once, ${ctx.config.quietBeforeDropMs / 1000} s after the live-heap probe's forced GC (its tail is not the cleanup's); RSS and live heap read ${after} s later. ` +
       'The minimal route and the baseline send no heartbeats. ' +
       'Full GCs are read from V8\'s --trace-gc while every stream of round 1 is open (the heap probe\'s forced GCs left out): ' +
       'their main-thread time is what stalls every stream, and the old generation\'s growth between two of them is what brings the next.',

@@ -137,9 +137,13 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
   };
 }
 
-/** Drops everything at once and times the cleanup (activeStreams back to 0) into `run.disconnect`; returns the drop. */
-async function dropAll(handle, run) {
+/**
+ * Drops everything at once and times the cleanup (activeStreams back to 0) into `run.disconnect`;
+ * returns the drop. It first waits `ctx.config.quietBeforeDropMs` (quietBeforeDrop).
+ */
+async function dropAll(ctx, handle, run) {
   const { server, client } = handle;
+  const cpuBeforeDropMs = await quietBeforeDrop(server, ctx.config.quietBeforeDropMs);
   const cpuBefore = cpuSeconds(server.pid);
   const drop = await client.call('drop');
   const zeroAt = await waitForActive(server, 0, 120_000);
@@ -152,9 +156,28 @@ async function dropAll(handle, run) {
     // Full GCs that ended before 0 active: a collection of the held streams' heap landing in the
     // drop is a cost no change to the close path would show.
     majorGcs: dropGcs(server.majorGcs(drop.startedAt, zeroAt ?? Date.now()), drop.startedAt),
+    cpuBeforeDropMs,
   };
   markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
   return drop;
+}
+
+/**
+ * Every drop follows the heap probe's forced full GC. Its tail (sweeping, on V8's threads as well
+ * as the main one) kept a server of 10,000 streams above a core for a second or more, longer for
+ * the larger heap: a drop started at once was charged for it. So the drop waits `ms`, and the
+ * server's CPU in each half second of the wait is recorded to show it had settled.
+ */
+async function quietBeforeDrop(server, ms) {
+  const samples = [];
+  let last = cpuSeconds(server.pid);
+  for (let waited = 0; waited < ms; waited += 500) {
+    await sleep(500);
+    const now = cpuSeconds(server.pid);
+    samples.push(round((now - last) * 1000, 0));
+    last = now;
+  }
+  return samples;
 }
 
 /** The drop's full GCs, for servers that trace them (BENCH_ELD=1): how many, their main-thread time, and each (ms after the drop). */
@@ -173,7 +196,7 @@ function dropGcs(gcs, from) {
  */
 export async function dropAndWatch(ctx, handle, run, afterMs) {
   const { server, client } = handle;
-  const drop = await dropAll(handle, run);
+  const drop = await dropAll(ctx, handle, run);
   await client.close();
   ctx.pending.push(
     sleep(Math.max(0, drop.startedAt + afterMs - Date.now())).then(async () => {
@@ -222,7 +245,7 @@ export async function streamRun(ctx, rep, options) {
     if (afterHold) run.extra = await afterHold(server, handle);
     if (afterMs > 0) await dropAndWatch(ctx, handle, run, afterMs);
     else {
-      await dropAll(handle, run);
+      await dropAll(ctx, handle, run);
       await handle.client.close();
       await server.stop();
     }
