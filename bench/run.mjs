@@ -28,7 +28,7 @@ import { machineInfo, runRecord } from './lib/machine.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from './lib/proc-stats.mjs';
 import { evaluateTargets, renderMarkdown, summarizeRuns, updateDocs } from './lib/report.mjs';
 import { kib, median, mib } from './lib/stats.mjs';
-import { SERVER_KINDS, benchTmp, probeDir, repoRoot, startServer, waitForActive } from './lib/server-process.mjs';
+import { SERVER_KINDS, benchTmp, probeDir, quietBeforeDrop, repoRoot, startServer, waitForActive } from './lib/server-process.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -65,6 +65,8 @@ const config = {
   singleStreams: smoke ? 20 : quick ? 50 : 200,
   warmupStreams: 20,
   rssAfterMs: 30_000,
+  /** Between the live-heap probe's forced GC and the drop, so its tail is not charged to the cleanup. */
+  quietBeforeDropMs: smoke ? 1000 : quick ? 3000 : 10_000,
   leak: flag('no-leak') || smoke ? null : leakOption() ?? (quick ? { cycles: 3, streams: 500 } : { cycles: 10, streams: 2000 }),
 };
 const streamParams = { interval: config.intervalMs, duration: config.durationMs, limit: config.limit };
@@ -157,9 +159,10 @@ async function measure(kind, n, rep, feeds, withSingle) {
       }
       : null;
 
+    const cpuBeforeDropMs = await quietBeforeDrop(server, config.quietBeforeDropMs);
     const drop = await client.call('drop');
     const zeroAt = await waitForActive(server, 0, 60_000);
-    run.disconnect = { dropMs: drop.doneAt - drop.startedAt, toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt };
+    run.disconnect = { dropMs: drop.doneAt - drop.startedAt, toZeroMs: zeroAt === null ? null : zeroAt - drop.startedAt, cpuBeforeDropMs };
     // The server idles for its 30 s reading while the next measurement runs (it does no work).
     pendingAfters.push(
       sleep(Math.max(0, drop.startedAt + config.rssAfterMs - Date.now())).then(async () => {

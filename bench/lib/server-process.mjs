@@ -9,6 +9,7 @@ import path from 'node:path';
 import { nextBin, repoRoot, startNextServer, startNodeServer } from '../../scripts/support/next-server.mjs';
 import { waitFor } from '../../scripts/support/wait.mjs';
 import { watchMajorGcs } from './gc-trace.mjs';
+import { cpuSeconds } from './proc-stats.mjs';
 
 export { nextBin, repoRoot };
 export const benchTmp = path.join(repoRoot, 'bench/.tmp');
@@ -117,4 +118,23 @@ export async function waitForActive(server, count, timeoutMs) {
     if (Date.now() - startedAt > timeoutMs) return null;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Every drop the benches time follows a heap probe, and the probe's forced full GC leaves a tail
+ * (sweeping, on V8's threads as well as the main one): it kept a server of 10,000 streams above a
+ * core for a second or more, longer for the larger heap, so a drop started at once was charged for
+ * it. A drop waits `ms` here first; the server's CPU in each half second of the wait is returned,
+ * to show it had settled.
+ */
+export async function quietBeforeDrop(server, ms) {
+  const samples = [];
+  let last = cpuSeconds(server.pid);
+  for (let waited = 0; waited < ms; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = cpuSeconds(server.pid);
+    samples.push(Math.round((now - last) * 1000));
+    last = now;
+  }
+  return samples;
 }

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startLoadClient } from '../lib/client-handle.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from '../lib/proc-stats.mjs';
 import { kib, median, mib, round } from '../lib/stats.mjs';
-import { benchTmp, startServer, waitForActive } from '../lib/server-process.mjs';
+import { benchTmp, quietBeforeDrop, startServer, waitForActive } from '../lib/server-process.mjs';
 
 /** Warm-up streams come from their own block of client addresses (10.240.x.y), apart from the load's. */
 export const WARMUP_CLIENTS = 0xf00000;
@@ -139,7 +139,7 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
 
 /**
  * Drops everything at once and times the cleanup (activeStreams back to 0) into `run.disconnect`;
- * returns the drop. It first waits `ctx.config.quietBeforeDropMs` (quietBeforeDrop).
+ * returns the drop. It first waits `ctx.config.quietBeforeDropMs` (server-process.mjs, quietBeforeDrop).
  */
 async function dropAll(ctx, handle, run) {
   const { server, client } = handle;
@@ -160,24 +160,6 @@ async function dropAll(ctx, handle, run) {
   };
   markPhase(handle, run, 'drop', drop.startedAt, zeroAt ?? Date.now());
   return drop;
-}
-
-/**
- * Every drop follows the heap probe's forced full GC. Its tail (sweeping, on V8's threads as well
- * as the main one) kept a server of 10,000 streams above a core for a second or more, longer for
- * the larger heap: a drop started at once was charged for it. So the drop waits `ms`, and the
- * server's CPU in each half second of the wait is recorded to show it had settled.
- */
-async function quietBeforeDrop(server, ms) {
-  const samples = [];
-  let last = cpuSeconds(server.pid);
-  for (let waited = 0; waited < ms; waited += 500) {
-    await sleep(500);
-    const now = cpuSeconds(server.pid);
-    samples.push(round((now - last) * 1000, 0));
-    last = now;
-  }
-  return samples;
 }
 
 /** The drop's full GCs, for servers that trace them (BENCH_ELD=1): how many, their main-thread time, and each (ms after the drop). */
