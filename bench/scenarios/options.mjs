@@ -12,7 +12,8 @@
  *                           0 = only the default budget)
  *   1 guard on:     --n1=10000 --hold1=300 (s; streams last hold − 30 s) --interval1=20000 (ms)
  *                   --after1=60 (s after the drop for RSS and live heap)
- *                   --variants1=app,reference (a partial run of only these servers)
+ *                   --variants1=app,reference (a partial run of only these servers; `reference-hb`,
+ *                   the route sending the app's heartbeats, runs only when named here)
  *   2 symbols:      --n2=1000 --symbols2=1000 --hold2=20
  *   3 watchlists:   --n3=1000 --pool3=500 --list3=10 --hold3=20
  *   4 MCP:          --n4=500 --hold4=20

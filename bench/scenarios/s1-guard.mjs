@@ -28,6 +28,7 @@ const LABELS = {
   reference: 'minimal Next.js route',
   'reference-mw': 'minimal route behind an empty Node.js middleware',
   baseline: 'node:http baseline',
+  'reference-hb': 'minimal Next.js route sending the app\'s heartbeats',
 };
 
 function variants(ctx, feeds) {
@@ -45,7 +46,9 @@ function variants(ctx, feeds) {
     { variant: 'reference-mw', kind: 'reference-mw', env: { BENCH_ELD: '1' } },
     { variant: 'baseline', kind: 'baseline', env: { BENCH_ELD: '1' } },
   ];
-  return c.variants ? all.filter((v) => c.variants.includes(v.variant)) : all;
+  // Only when asked for (--variants1=…,reference-hb): reported beside the judged comparisons, never instead of them.
+  const optional = [{ variant: 'reference-hb', kind: 'reference', env: { BENCH_ELD: '1', BENCH_HEARTBEAT_MS: String(c.heartbeatMs ?? 15_000) } }];
+  return c.variants ? [...all, ...optional].filter((v) => c.variants.includes(v.variant)) : all;
 }
 
 async function measure(ctx, rep, v, feeds) {
@@ -188,6 +191,9 @@ export function report(runs, ctx) {
     middlewareFloorCleanup: pairedRatio(runs, 'reference-mw', 'reference', (r) => r.disconnect.toZeroMs),
     overFloorPerStream: pairedRatio(runs, 'app', 'reference-mw', (r) => r.memory.perStreamKiB),
     overFloorCleanup: pairedRatio(runs, 'app', 'reference-mw', (r) => r.disconnect.toZeroMs),
+    heartbeatRoutePerStream: pairedRatio(runs, 'app', 'reference-hb', (r) => r.memory.perStreamKiB),
+    heartbeatRouteCleanup: pairedRatio(runs, 'app', 'reference-hb', (r) => r.disconnect.toZeroMs),
+    heartbeatRouteCleanupCpu: pairedRatio(runs, 'app', 'reference-hb', (r) => r.disconnect.cpuMs),
     perStreamVsBaseline: pairedRatio(runs, 'app', 'baseline', (r) => r.memory.perStreamKiB),
     referencePerStreamVsBaseline: pairedRatio(runs, 'reference', 'baseline', (r) => r.memory.perStreamKiB),
   };
@@ -248,7 +254,7 @@ export function report(runs, ctx) {
     `${c.n.toLocaleString('en-US')} streams over the default bench's 4 symbols, interval ${c.intervalMs / 1000} s, duration ${c.durationMs / 1000} s, hold ${c.holdMs / 1000} s` +
       `${c.heartbeatMs ? ` (smoke: STREAM_HEARTBEAT_MS=${c.heartbeatMs})` : ' (STREAM_HEARTBEAT_MS default 15 s)'}; each stream from its own client (X-Forwarded-For 10.x.y.z, Sec-Fetch-Site: same-origin). ` +
       `Round 2: the same clients open ${c.n.toLocaleString('en-US')} streams again, then all drop at once, ${ctx.config.quietBeforeDropMs / 1000} s after the live-heap probe's forced GC (its tail is not the cleanup's); RSS and live heap read ${after} s later. ` +
-      'The minimal route and the baseline send no heartbeats. ' +
+      'The minimal route and the baseline send no heartbeats (the optional "reference-hb" variant is the route sending them). ' +
       'Full GCs are read from V8\'s --trace-gc while every stream of round 1 is open (the heap probe\'s forced GCs left out): ' +
       'their main-thread time is what stalls every stream, and the old generation\'s growth between two of them is what brings the next.',
     '',
@@ -275,6 +281,13 @@ export function report(runs, ctx) {
       ['drop → 0 active, minimal route behind an empty middleware ÷ minimal route', ratios.middlewareFloorCleanup],
       ['RSS per stream, app ÷ minimal route behind an empty middleware', ratios.overFloorPerStream],
       ['drop → 0 active, app ÷ minimal route behind an empty middleware', ratios.overFloorCleanup],
+      ...(runsOf(runs, 'reference-hb').length
+        ? [
+          ['RSS per stream, app ÷ minimal route sending heartbeats', ratios.heartbeatRoutePerStream],
+          ['drop → 0 active, app ÷ minimal route sending heartbeats', ratios.heartbeatRouteCleanup],
+          ['CPU from the drop to 0 active, app ÷ minimal route sending heartbeats', ratios.heartbeatRouteCleanupCpu],
+        ]
+        : []),
       ['RSS per stream, app ÷ baseline', ratios.perStreamVsBaseline],
       ['RSS per stream, minimal route ÷ baseline', ratios.referencePerStreamVsBaseline],]),
     '',

@@ -13,6 +13,8 @@ export const SSE_HEADERS = {
 };
 
 const NEW_ARTICLES_PER_PERIOD = 2;
+/** The app's heartbeat comment (lib/http/sse-response.ts). */
+const HEARTBEAT = ': keep-alive\n\n';
 
 /** The contract's bounds (duration up to the bench's own maximum); out-of-range values just clamp. */
 export function parseParams(searchParams) {
@@ -71,16 +73,25 @@ export function runSchedule(params, write, end) {
 
   let timer;
   let k = 0;
+  // Opt-in (BENCH_HEARTBEAT_MS): the app's heartbeat, a comment after each silence that long, so a
+  // reported variant can compare like with like; the judged comparisons keep the route without it.
+  const heartbeatMs = Number(process.env.BENCH_HEARTBEAT_MS ?? 0);
+  const heartbeat = heartbeatMs > 0 ? setInterval(() => write(HEARTBEAT), heartbeatMs) : undefined;
+  const send = (text) => {
+    write(text);
+    heartbeat?.refresh();
+  };
   const tick = () => {
     const elapsed = Date.now() - startedAt;
     if (elapsed >= params.duration) {
+      clearInterval(heartbeat);
       write(frame(`${token}.${eventNo++}`, { jsonrpc: '2.0', result: { content: [{ type: 'text', text: 'Stream complete' }], isError: false }, id: token }));
       end();
       return;
     }
     const count = k === 0 ? params.limit : NEW_ARTICLES_PER_PERIOD;
     const articles = Array.from({ length: count }, () => article(params.symbol));
-    write(progress({
+    send(progress({
       // Strictly inside (0, 1) as the contract requires, even for the event sent at elapsed 0.
       progress: Math.max(elapsed, 1) / params.duration,
       message: { timestamp: new Date().toISOString(), symbol: params.symbol, news: { count, articles } },
@@ -91,5 +102,8 @@ export function runSchedule(params, write, end) {
     timer = setTimeout(tick, Math.max(0, next - Date.now()));
   };
   timer = setTimeout(tick, 0);
-  return () => clearTimeout(timer);
+  return () => {
+    clearTimeout(timer);
+    clearInterval(heartbeat);
+  };
 }
