@@ -55,7 +55,7 @@ export function scaleOptions(argv) {
     concurrency: 100,
     warmupStreams: smoke ? 5 : 20,
     settleMs: 1000,
-    /** Between the heap probe's forced GC and a drop, so its tail is not charged to the cleanup (stream-run.mjs). */
+    /** Between the heap probe's forced GC and a drop, so its tail is not charged to the cleanup (server-process.mjs, quietBeforeDrop). */
     quietBeforeDropMs: smoke ? 2000 : 10_000,
     /** A due event not arrived this long after its tick counts as missing. */
     graceMs: 2000,
