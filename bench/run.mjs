@@ -28,7 +28,7 @@ import { machineInfo, runRecord } from './lib/machine.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from './lib/proc-stats.mjs';
 import { evaluateTargets, renderMarkdown, summarizeRuns, updateDocs } from './lib/report.mjs';
 import { kib, median, mib } from './lib/stats.mjs';
-import { SERVER_KINDS, benchTmp, probeDir, quietBeforeDrop, repoRoot, startServer, waitForActive } from './lib/server-process.mjs';
+import { QUIET_BEFORE_DROP_MS, SERVER_KINDS, benchTmp, probeDir, quietBeforeDrop, repoRoot, startServer, waitForActive } from './lib/server-process.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -66,7 +66,7 @@ const config = {
   warmupStreams: 20,
   rssAfterMs: 30_000,
   /** Between the live-heap probe's forced GC and the drop, so its tail is not charged to the cleanup. */
-  quietBeforeDropMs: smoke ? 1000 : quick ? 3000 : 10_000,
+  quietBeforeDropMs: smoke ? 1000 : quick ? 3000 : QUIET_BEFORE_DROP_MS,
   leak: flag('no-leak') || smoke ? null : leakOption() ?? (quick ? { cycles: 3, streams: 500 } : { cycles: 10, streams: 2000 }),
 };
 const streamParams = { interval: config.intervalMs, duration: config.durationMs, limit: config.limit };

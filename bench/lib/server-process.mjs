@@ -120,18 +120,23 @@ export async function waitForActive(server, count, timeoutMs) {
   }
 }
 
+/** How long a timed drop waits after the heap probe (quietBeforeDrop), outside smoke and quick runs. */
+export const QUIET_BEFORE_DROP_MS = 10_000;
+/** The wait's CPU is read once per this many ms. */
+export const QUIET_STEP_MS = 500;
+
 /**
  * Every drop the benches time follows a heap probe, and the probe's forced full GC leaves a tail
  * (sweeping, on V8's threads as well as the main one): it kept a server of 10,000 streams above a
  * core for a second or more, longer for the larger heap, so a drop started at once was charged for
- * it. A drop waits `ms` here first; the server's CPU in each half second of the wait is returned,
+ * it. A drop waits `ms` here first; the server's CPU in each QUIET_STEP_MS of the wait is returned,
  * to show it had settled.
  */
 export async function quietBeforeDrop(server, ms) {
   const samples = [];
   let last = cpuSeconds(server.pid);
-  for (let waited = 0; waited < ms; waited += 500) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  for (let waited = 0; waited < ms; waited += QUIET_STEP_MS) {
+    await new Promise((resolve) => setTimeout(resolve, QUIET_STEP_MS));
     const now = cpuSeconds(server.pid);
     samples.push(Math.round((now - last) * 1000));
     last = now;

@@ -24,6 +24,7 @@
  * --hold1=120 is a shorter check, but not of memory: the app's median RSS over a 2-minute hold
  * still counts garbage V8 has not collected yet (docs/benchmarks.md, "scenario 1 held 5 minutes").
  */
+import { QUIET_BEFORE_DROP_MS } from '../lib/server-process.mjs';
 
 export function scaleOptions(argv) {
   const flag = (name) => argv.includes(`--${name}`);
@@ -56,7 +57,7 @@ export function scaleOptions(argv) {
     warmupStreams: smoke ? 5 : 20,
     settleMs: 1000,
     /** Between the heap probe's forced GC and a drop, so its tail is not charged to the cleanup (server-process.mjs, quietBeforeDrop). */
-    quietBeforeDropMs: smoke ? 2000 : 10_000,
+    quietBeforeDropMs: smoke ? 2000 : QUIET_BEFORE_DROP_MS,
     /** A due event not arrived this long after its tick counts as missing. */
     graceMs: 2000,
     s1: {

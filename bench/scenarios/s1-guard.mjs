@@ -14,7 +14,7 @@ import { startFeedServer } from '../lib/feed-server.mjs';
 import { majorGcFigures } from '../lib/gc-trace.mjs';
 import { operatorEnv } from '../lib/operator-env.mjs';
 import { cpuSeconds, rssBytes, sampleRss } from '../lib/proc-stats.mjs';
-import { waitForActive } from '../lib/server-process.mjs';
+import { QUIET_STEP_MS, waitForActive } from '../lib/server-process.mjs';
 import { kib, median, mib, round } from '../lib/stats.mjs';
 import { dropAndWatch, interleaved, markPhase, memoryFigures, openLoad, startWarm, upstreamFigures } from './stream-run.mjs';
 import { FEW_SYMBOLS } from './symbols.mjs';
@@ -162,7 +162,7 @@ const COST = [
   { key: 'reopenRate', label: 'round 2 open rate, /s', get: (r) => r.reopen.streamsPerSecond, digits: 0 },
   { key: 'toZeroMs', label: 'drop → 0 active, ms', get: (r) => r.disconnect.toZeroMs, digits: 0 },
   { key: 'dropCpuMs', label: 'CPU from the drop to 0 active, ms', get: (r) => r.disconnect.cpuMs, digits: 0 },
-  { key: 'quietCpu', label: 'CPU in the last 2 s before the drop, ms', get: (r) => r.disconnect.cpuBeforeDropMs?.slice(-4).reduce((a, b) => a + b, 0), digits: 0 },
+  { key: 'quietCpu', label: 'CPU in the last 2 s before the drop, ms', get: (r) => r.disconnect.cpuBeforeDropMs?.slice(-2000 / QUIET_STEP_MS).reduce((a, b) => a + b, 0), digits: 0 },
   { key: 'dropGcs', label: 'full GCs ended between the drop and 0 active', get: (r) => r.disconnect.majorGcs?.count, digits: 0 },
   { key: 'dropGcMs', label: 'their main-thread time, ms', get: (r) => r.disconnect.majorGcs?.mainThreadMs, digits: 0 },
   { key: 'rssAfterMiB', label: 'RSS after the drop, MiB', get: (r) => r.disconnect.rssAfterMiB },

@@ -15,6 +15,11 @@ export const SSE_HEADERS = {
 const NEW_ARTICLES_PER_PERIOD = 2;
 /** The app's heartbeat comment (lib/http/sse-response.ts). */
 const HEARTBEAT = ': keep-alive\n\n';
+/**
+ * Opt-in (BENCH_HEARTBEAT_MS): the app's heartbeat, a comment after each silence that long, so a
+ * reported variant can compare like with like; the judged comparisons keep the route without it.
+ */
+const HEARTBEAT_MS = Number(process.env.BENCH_HEARTBEAT_MS ?? 0);
 
 /** The contract's bounds (duration up to the bench's own maximum); out-of-range values just clamp. */
 export function parseParams(searchParams) {
@@ -73,10 +78,7 @@ export function runSchedule(params, write, end) {
 
   let timer;
   let k = 0;
-  // Opt-in (BENCH_HEARTBEAT_MS): the app's heartbeat, a comment after each silence that long, so a
-  // reported variant can compare like with like; the judged comparisons keep the route without it.
-  const heartbeatMs = Number(process.env.BENCH_HEARTBEAT_MS ?? 0);
-  const heartbeat = heartbeatMs > 0 ? setInterval(() => write(HEARTBEAT), heartbeatMs) : undefined;
+  const heartbeat = HEARTBEAT_MS > 0 ? setInterval(() => write(HEARTBEAT), HEARTBEAT_MS) : undefined;
   const send = (text) => {
     write(text);
     heartbeat?.refresh();
