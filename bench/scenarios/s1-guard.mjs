@@ -48,7 +48,11 @@ function variants(ctx, feeds) {
   ];
   // Only when asked for (--variants1=…,reference-hb): reported beside the judged comparisons, never instead of them.
   const optional = [{ variant: 'reference-hb', kind: 'reference', env: { BENCH_ELD: '1', BENCH_HEARTBEAT_MS: String(c.heartbeatMs ?? 15_000) } }];
-  return c.variants ? [...all, ...optional].filter((v) => c.variants.includes(v.variant)) : all;
+  if (!c.variants) return all;
+  const known = [...all, ...optional];
+  const unknown = c.variants.filter((name) => !known.some((v) => v.variant === name));
+  if (unknown.length) throw new Error(`--variants1: no server named ${unknown.join(', ')} (known: ${known.map((v) => v.variant).join(', ')})`);
+  return known.filter((v) => c.variants.includes(v.variant));
 }
 
 async function measure(ctx, rep, v, feeds) {
