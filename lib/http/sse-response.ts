@@ -29,13 +29,6 @@ interface SseOptions<T> {
   format: (item: T) => string;
   /** The client went away: stop producing frames. */
   onCancel: () => void;
-  /**
-   * The request's signal. Once it has aborted, Next cancels the body itself (its pipe listens for
-   * the same socket close), so an end after it leaves the body to that cancel: closing it first
-   * was a close and its promise jobs per stream for a reader that was about to cancel anyway,
-   * 10,000 of them in a mass drop (docs/benchmarks.md).
-   */
-  requestSignal?: AbortSignal;
 }
 
 /**
@@ -64,7 +57,7 @@ export function sseResponse<T>(source: PushSource<T>, options: SseOptions<T>): R
         clearInterval(heartbeat);
         if (!open) return;
         open = false;
-        if (!options.requestSignal?.aborted) stream.close();
+        stream.close();
       };
       try {
         source((item) => write(encoder.encode(options.format(item))), end);
