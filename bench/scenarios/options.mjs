@@ -11,7 +11,8 @@
  *                           (default 250: above the 200/s that 1,001 feeds at a 5 s period ask for;
  *                           0 = only the default budget)
  *   1 guard on:     --n1=10000 --hold1=300 (s; streams last hold − 30 s) --interval1=20000 (ms)
- *                   --after1=60 (s after the drop for RSS and live heap)
+ *                   --after1=60 (s after the last drop for RSS and live heap)
+ *                   --drops1=3 (drops per repetition; the cleanup is their median)
  *                   --variants1=app,reference (a partial run of only these servers; `reference-hb`,
  *                   the route sending the app's heartbeats, runs only when named here)
  *   2 symbols:      --n2=1000 --symbols2=1000 --hold2=20
@@ -38,7 +39,7 @@ export function scaleOptions(argv) {
   const sec = (name, full, tiny) => num(name, full, tiny) * 1000;
   const scenarioOption = option('scenarios');
   // A profiled run is slower (the profiler samples the app): its figures are labelled partial too.
-  const overridden = argv.filter((a) => /^--(n\d|hold\d|symbols\d|pool\d|list\d|streams\d|items\d|interval\d|after\d|variants\d|scenarios|raised-rps)=/.test(a) || a === '--profile');
+  const overridden = argv.filter((a) => /^--(n\d|hold\d|symbols\d|pool\d|list\d|streams\d|items\d|interval\d|after\d|drops\d|variants\d|scenarios|raised-rps)=/.test(a) || a === '--profile');
 
   const hold1 = sec('hold1', 300, 12);
   const config = {
@@ -70,6 +71,9 @@ export function scaleOptions(argv) {
       intervalMs: num('interval1', 20_000, 3000),
       heartbeatMs: smoke ? 1000 : undefined,
       afterDropMs: sec('after1', 60, 5),
+      // Drops per repetition, each after its own reopen, heap probe and quiet wait: one server's
+      // drop varies by up to a third from one to the next, so the cleanup is judged on their median.
+      drops: num('drops1', 3, 1),
       variants: list('variants1'),
     },
     s2: { n: num('n2', 1000, 50), symbols: num('symbols2', 1000, 50), holdMs: sec('hold2', 20, 8), intervalMs: 5000 },

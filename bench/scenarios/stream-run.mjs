@@ -141,7 +141,7 @@ export function upstreamFigures(feeds, from, to, periodMs, feedsWanted) {
  * Drops everything at once and times the cleanup (activeStreams back to 0) into `run.disconnect`;
  * returns the drop. It first waits `ctx.config.quietBeforeDropMs` (server-process.mjs, quietBeforeDrop).
  */
-async function dropAll(ctx, handle, run) {
+export async function dropAll(ctx, handle, run) {
   const { server, client } = handle;
   const cpuBeforeDropMs = await quietBeforeDrop(server, ctx.config.quietBeforeDropMs);
   const cpuBefore = cpuSeconds(server.pid);
