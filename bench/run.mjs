@@ -7,6 +7,7 @@
  *   npm run bench -- --quick       N = 100, 1000, one repetition, short leak check (a fast check)
  *   npm run bench -- --smoke       N = 50, no leak check; exits 1 if any stream failed or lost an event (CI)
  *   npm run bench -- --scale       the scale scenarios of issue 15 (bench/scenarios/run-scale.mjs lists its options)
+ *   npm run bench -- --close-path  our close of one stream beside the minimal route's, outside Next (bench/close-path/)
  *   options: --reps=K  --ns=100,1000  --servers=baseline,reference,app  --no-build
  *            --leak=CYCLESxSTREAMS  --no-leak  --leak-only
  *            --hold=SECONDS (default 10)  --profile (the app writes a V8 CPU profile per run to bench/.tmp/profiles)
@@ -270,8 +271,14 @@ async function main() {
   }
 }
 
-// --scale: the scale scenarios (bench/scenarios/), a separate mode with its own results files.
-(flag('scale') ? import('./scenarios/run-scale.mjs').then((m) => m.runScale(argv)) : main()).catch((error) => {
+// --scale and --close-path: separate modes (bench/scenarios/, bench/close-path/) with their own results files.
+function mode() {
+  if (flag('scale')) return import('./scenarios/run-scale.mjs').then((m) => m.runScale(argv));
+  if (flag('close-path')) return import('./close-path/run.mjs').then((m) => m.runClosePath(argv));
+  return main();
+}
+
+mode().catch((error) => {
   console.error(error);
   process.exit(1);
 });
