@@ -21,7 +21,7 @@
  *   5 big feeds:    --streams5=200 --hold5=30 --items5=2000
  *   6 Redis:        --n6=5000 --symbols6=500 --hold6=20
  *
- * Scenario 1 holds the issue's 5 minutes, about 72 minutes at 3 repetitions × 4 servers.
+ * Scenario 1 holds the issue's 5 minutes, about 89 minutes at 3 repetitions × 4 servers × 3 drops.
  * --hold1=120 is a shorter check, but not of memory: the app's median RSS over a 2-minute hold
  * still counts garbage V8 has not collected yet (docs/benchmarks.md, "scenario 1 held 5 minutes").
  */
