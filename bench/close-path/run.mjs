@@ -12,7 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from '../lib/machine.mjs';
-import { median, round } from '../lib/stats.mjs';
+import { median, round, spread } from '../lib/stats.mjs';
+import { cell } from '../scenarios/summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const worker = path.join(root, 'bench/close-path/worker.mts');
@@ -32,8 +33,6 @@ function runWorker(kind, n) {
   });
 }
 
-const spreadOf = (values) => ({ median: round(median(values), 1), min: round(Math.min(...values), 1), max: round(Math.max(...values), 1) });
-const cell = (s, unit = '') => `${s.median}${unit} (${s.min}–${s.max})`;
 
 export async function runClosePath(argv) {
   const option = (name, fallback) => Number(argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -53,10 +52,10 @@ export async function runClosePath(argv) {
   // Paired by repetition: the two processes ran back to back.
   const differences = of('app').map((us, i) => us - of('minimal')[i]);
   const summary = {
-    app: spreadOf(of('app')),
-    minimal: spreadOf(of('minimal')),
-    differenceUs: spreadOf(differences),
-    ratio: spreadOf(of('app').map((us, i) => us / of('minimal')[i])),
+    app: spread(of('app')),
+    minimal: spread(of('minimal')),
+    differenceUs: spread(differences),
+    ratio: spread(of('app').map((us, i) => us / of('minimal')[i])),
     addedToADropOf10000Ms: round(median(differences) * 10, 0),
   };
   const results = { date: startedAt.toISOString(), machine: machineInfo(root), n, reps, summary, processes };
@@ -80,7 +79,7 @@ export async function runClosePath(argv) {
     `| app: GET /api/mcp/stream-news's handler, guard on, demo feeds | ${cell(summary.app)} |`,
     `| minimal: a body with a timer, cancelled (the minimal route's stream) | ${cell(summary.minimal)} |`,
     `| app − minimal, paired by repetition | ${cell(summary.differenceUs)} |`,
-    `| app ÷ minimal | ${cell(summary.ratio, '×')} |`,
+    `| app ÷ minimal | ${cell(summary.ratio, 1, '×')} |`,
     '',
     `What our close adds to a mass drop of 10,000 streams: about **${summary.addedToADropOf10000Ms} ms** (the median difference × 10,000).`,
     '',

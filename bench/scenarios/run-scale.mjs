@@ -10,6 +10,7 @@ import { build } from '../lib/build.mjs';
 import { machineInfo, runRecord } from '../lib/machine.mjs';
 import { OPERATOR_NOTES } from '../lib/operator-env.mjs';
 import { benchTmp, probeDir, repoRoot } from '../lib/server-process.mjs';
+import { dropsOf } from './drops.mjs';
 import { scaleOptions } from './options.mjs';
 import * as s1 from './s1-guard.mjs';
 import * as s2 from './s2-symbols.mjs';
@@ -29,7 +30,7 @@ const f = (v, digits = 0) => (v === null || v === undefined ? '–' : Number(v).
 function logRun(r) {
   log(`${r.variant} rep ${r.rep + 1}: ${r.open?.connected}/${r.n} connected at ${f(r.open?.streamsPerSecond)}/s, first event p50 ${f(r.open?.firstEventMs?.p50, 1)} ms, ` +
     `${r.memory?.perStreamKiB} KiB/stream, lateness p99 ${f(r.delivery?.latenessMs?.p99, 1)} ms, missing ${r.delivery?.eventsMissing}/${r.delivery?.eventsDue}, ` +
-    `ELD p99 ${f(r.eventLoopDelayMs?.p99, 1)} ms, to zero ${(r.drops ?? [r.disconnect]).map((d) => d?.toZeroMs).join(', ')} ms${r.upstream ? `, upstream max ${r.upstream.maxPerSecond}/s, ${r.upstream.feedsFetched}/${r.upstream.feedsWanted} feeds fetched` : ''}`);
+    `ELD p99 ${f(r.eventLoopDelayMs?.p99, 1)} ms, to zero ${dropsOf(r).map((d) => d?.toZeroMs).join(', ')} ms${r.upstream ? `, upstream max ${r.upstream.maxPerSecond}/s, ${r.upstream.feedsFetched}/${r.upstream.feedsWanted} feeds fetched` : ''}`);
 }
 
 /** What a smoke run insists on: every stream connected, no event missing, everything cleaned up. */
@@ -42,7 +43,7 @@ function smokeProblems(id, runs) {
       if (part.reopen && part.reopen.connected !== part.n) problems.push(`round 2: ${part.reopen.connected}/${part.n} connected ${JSON.stringify(part.reopen.failures)}`);
       if (part.delivery?.eventsMissing > 0) problems.push(`${part.delivery.eventsMissing} events missing`);
     }
-    for (const d of r.drops ?? [r.disconnect]) if (d && d.toZeroMs === null) problems.push('never back to 0 active streams');
+    for (const d of dropsOf(r)) if (d && d.toZeroMs === null) problems.push('never back to 0 active streams');
     for (const open of r.reopens ?? []) if (open.connected !== r.n) problems.push(`reopen: ${open.connected}/${r.n} connected ${JSON.stringify(open.failures)}`);
     return problems.map((p) => `scenario ${id} ${r.variant} rep ${r.rep + 1}: ${p}`);
   });
