@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { settings } from '@/lib/config/settings';
 import { clientId } from '@/lib/guard/client-identity';
-import { abortOnce } from '@/lib/runtime/abort';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 
 /**
@@ -15,7 +14,7 @@ import { processSingleton } from '@/lib/runtime/process-singleton';
 
 type RequestId = string | number;
 
-const calls = processSingleton('mcp-calls', () => new Map<string, Set<AbortController>>());
+const calls = processSingleton('mcp-calls', () => new Map<string, Set<() => void>>());
 
 function callKey(request: Request, requestId: RequestId): string {
   const who = clientId(request.headers, settings());
@@ -23,23 +22,23 @@ function callKey(request: Request, requestId: RequestId): string {
   return createHash('sha256').update(`${who}\n${agent}\n${typeof requestId}:${String(requestId)}`).digest('base64url');
 }
 
-/** Records a call until the returned function is called. */
-export function registerCall(request: Request, requestId: RequestId, controller: AbortController): () => void {
+/** Records a call, and how to cancel it, until the returned function is called. */
+export function registerCall(request: Request, requestId: RequestId, cancel: () => void): () => void {
   const k = callKey(request, requestId);
   const set = calls.get(k) ?? new Set();
-  set.add(controller);
+  set.add(cancel);
   calls.set(k, set);
   return () => {
-    set.delete(controller);
+    set.delete(cancel);
     if (set.size === 0 && calls.get(k) === set) calls.delete(k);
   };
 }
 
-/** Aborts the one call the notification can name; reports what it did. */
+/** Cancels the one call the notification can name; reports what it did. */
 export function cancelCall(request: Request, requestId: RequestId): 'cancelled' | 'unknown' | 'ambiguous' {
   const set = calls.get(callKey(request, requestId));
   if (!set || set.size === 0) return 'unknown';
   if (set.size > 1) return 'ambiguous';
-  for (const controller of set) abortOnce(controller);
+  for (const cancel of set) cancel();
   return 'cancelled';
 }

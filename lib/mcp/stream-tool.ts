@@ -1,7 +1,6 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import type { Article, FeedWarning } from '@/lib/contract/article';
 import { log } from '@/lib/observability/logger';
-import { abortOnce } from '@/lib/runtime/abort';
 import { readSince } from '@/lib/stream/cursor-check';
 import type { StreamEvent } from '@/lib/stream/events';
 import { openStreamSession, type StreamSession } from '@/lib/stream/session';
@@ -26,7 +25,7 @@ export async function runStreamTool(args: StreamToolArgs, ctx: ServerContext, re
   const started = await openStreamSession({ request, endpoint: 'mcp', params, after: since.after, signals: [ctx.mcpReq.signal] });
   if (!started.ok) return toolError(started.refusal.message);
   const { session } = started;
-  const unregister = request ? registerCall(request, ctx.mcpReq.id, session.controller) : () => {};
+  const unregister = request ? registerCall(request, ctx.mcpReq.id, () => session.close('client-gone')) : () => {};
   const progress = new ProgressReporter(ctx, progressTokenOf(ctx), session, { label, fields: watchedFields(params.symbols, params.watchlist) });
   const startedAt = new Date().toISOString();
   const delivered: Article[] = [];
@@ -109,8 +108,8 @@ class ProgressReporter {
   ) {}
 
   /**
-   * Events are pushed ahead of their reports, so the session may have ended (closing, and aborting,
-   * its controller) while its final event still waits here: only a client that went away is skipped.
+   * Events are pushed ahead of their reports, so the session may have ended while its final event
+   * still waits here: only a client that went away is skipped.
    */
   async report(event: StreamEvent, endsAt: string): Promise<void> {
     if (this.token === undefined || this.session.endReason() === 'client-gone') return;
@@ -121,7 +120,7 @@ class ProgressReporter {
         params: { progressToken: this.token, progress: event.progress, total: 1, message, _meta: { ...meta, cursor: event.cursor, timestamp: event.timestamp } },
       });
     } catch {
-      abortOnce(this.session.controller);
+      this.session.close('client-gone');
     }
   }
 }

@@ -4,7 +4,6 @@ import { trackStream, type Endpoint } from '@/lib/observability/active-streams';
 import type { StreamEndReason } from '@/lib/observability/metrics';
 import { requestIdOf } from '@/lib/observability/request-id';
 import { observeStream } from '@/lib/observability/stream-observer';
-import { abortOnce } from '@/lib/runtime/abort';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { pulled } from '@/lib/runtime/pulled';
 import { claimSymbols } from './capacity';
@@ -12,7 +11,7 @@ import { historyCovers, tooOldMessage } from './coverage';
 import { scopeOf, type StreamCursor } from './cursor';
 import { cursorCodec } from './cursor-keys';
 import type { StreamEvent } from './events';
-import { planStream, runMarketNews, type StartAfter } from './news-stream';
+import { marketNewsStream, planStream, type MarketNewsStream, type StartAfter } from './news-stream';
 
 /** Why a stream did not start: a limit or the server's capacity (429, 503), or a `since` the history no longer covers (400). */
 export type StartRefusal = Refusal | { ok: false; status: 400; message: string; field: string; reason: 'since-too-old' };
@@ -35,8 +34,6 @@ export interface StreamSession {
   readonly endsAt: number;
   /** RateLimit-* headers for the response. */
   readonly headers: Record<string, string>;
-  /** Aborting it stops the stream at once: no further events, then `end`. */
-  readonly controller: AbortController;
   /**
    * Runs the stream: each event is pushed as it happens, then `end` is called once after the last.
    * When they end, however, the session is closed. A session runs once: a second `run` (or
@@ -45,7 +42,10 @@ export interface StreamSession {
   readonly run: (push: (event: StreamEvent) => void, end: () => void) => void;
   /** The same events for a consumer that pulls (`for await`); leaving early closes the session as client-gone. */
   readonly events: () => AsyncGenerator<StreamEvent>;
-  /** Closes the session (idempotent); for an adapter that gives up before running the stream. */
+  /**
+   * Closes the session (idempotent): a running stream stops at once (no further events, then `end`),
+   * and one not yet run will push nothing.
+   */
   close(reason: StreamEndReason): void;
   /** Why the session ended; undefined while it runs. */
   endReason(): StreamEndReason | undefined;
@@ -82,13 +82,7 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
   }
   const codec = await cursorCodec();
 
-  const controller = new AbortController();
-  const stop = () => abortOnce(controller);
   const signals = [request?.signal, ...(input.signals ?? [])].filter((s): s is AbortSignal => s !== undefined);
-  for (const signal of signals) {
-    if (signal.aborted) abortOnce(controller);
-    else signal.addEventListener('abort', stop, { once: true });
-  }
   const untrack = trackStream(endpoint);
   const observer = observeStream({
     endpoint,
@@ -102,17 +96,20 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
 
   let ended: StreamEndReason | undefined;
   let released = Promise.resolve();
+  let stream: MarketNewsStream | undefined;
   const close = (reason: StreamEndReason) => {
     if (ended) return;
     ended = reason;
-    for (const signal of signals) signal.removeEventListener('abort', stop);
-    abortOnce(controller);
+    // An aborted signal has dropped its listeners already; removing them again is not free in a mass drop.
+    for (const signal of signals) if (!signal.aborted) signal.removeEventListener('abort', stop);
     untrack();
     claimed.release();
     if (admission?.ok) released = admission.release();
     observer.end(reason);
     if (connectionKey && connections.get(connectionKey) === entry) connections.delete(connectionKey);
+    stream?.stop();
   };
+  const stop = () => close('client-gone');
   const entry = {
     close: () => {
       close('client-gone');
@@ -120,14 +117,16 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
     },
   };
   if (connectionKey) connections.set(connectionKey, entry);
+  for (const signal of signals) if (!signal.aborted) signal.addEventListener('abort', stop, { once: true });
+  if (signals.some((signal) => signal.aborted)) close('client-gone');
 
-  const options = { signal: controller.signal, codec, scope: scopeOf(params.symbols), after: input.after };
+  const options = { codec, scope: scopeOf(params.symbols), after: input.after };
   let running = false;
   const run = (push: (event: StreamEvent) => void, end: () => void) => {
     // A second run would be a second stream on one slot, count and end log: an adapter's bug.
     if (running) throw new Error('a stream session runs once');
     running = true;
-    runMarketNews(params, plan, options, {
+    stream = marketNewsStream(params, plan, options, {
       event: (event) => {
         observer.sent(event);
         push(event);
@@ -137,6 +136,8 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
         end();
       },
     });
+    if (ended) stream.stop();
+    stream.start();
   };
   const events = () =>
     pulled<StreamEvent>((push, end) => {
@@ -146,6 +147,6 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
 
   return {
     ok: true,
-    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, controller, run, events, close, endReason: () => ended },
+    session: { streamId: plan.streamId, endsAt: plan.endsAt, headers: admission?.ok ? admission.headers : {}, run, events, close, endReason: () => ended },
   };
 }

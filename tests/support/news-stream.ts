@@ -25,10 +25,11 @@ export function streamDriver(tool: typeof import('@/lib/stream/news-stream'), sn
       const after = since === undefined ? undefined : since.startsWith('v3.') ? { cursor: readCursor(since) } : { time: Date.parse(since) };
       const plan = tool.planStream(params.duration, options.resume);
       return pulled<StreamEvent>((push, end) => {
-        const stop = new AbortController();
-        const stopped = AbortSignal.any([signal, stop.signal]);
-        tool.runMarketNews(params, plan, { signal: stopped, codec, scope: scopeOf(params.symbols), after }, { event: push, end });
-        return () => stop.abort();
+        const stream = tool.marketNewsStream(params, plan, { codec, scope: scopeOf(params.symbols), after }, { event: push, end });
+        if (signal.aborted) stream.stop();
+        else signal.addEventListener('abort', () => stream.stop(), { once: true });
+        stream.start();
+        return () => stream.stop();
       });
     },
     /** A snapshot as /api/news serves it (no request: no limits). */

@@ -117,23 +117,25 @@ export class FeedPoller implements RoundHost {
 
   /** Adds a subscriber wanting updates every `intervalMs`; returns the unsubscribe function. */
   subscribe(intervalMs: number): () => void {
-    const before = this.subscriberCount > 0 ? this.period() : undefined;
-    this.intervals.set(intervalMs, (this.intervals.get(intervalMs) ?? 0) + 1);
+    // The period follows the set of wanted intervals, so only a first or last subscriber of an
+    // interval can change it: with thousands of subscribers, re-arming the timer (or even working
+    // the period out again) for each one that comes or goes was work per stream open and close.
+    const wanted = this.intervals.get(intervalMs) ?? 0;
+    const before = wanted === 0 && this.subscriberCount > 0 ? this.period() : undefined;
+    this.intervals.set(intervalMs, wanted + 1);
     this.subscriberCount++;
     const shared = this.options.shared;
     if (shared && !this.unwatch) this.unwatch = shared.watch(this.spec.key, (state) => this.onSharedState(state));
-    // The timer already stands for the current period: with thousands of subscribers re-arming it
-    // for each one that comes or goes was a timer made and dropped per stream open and close.
-    if (this.period() !== before) this.reschedule();
+    if (wanted === 0 && this.period() !== before) this.reschedule();
     let subscribed = true;
     return () => {
       if (!subscribed) return;
       subscribed = false;
-      const period = this.period();
-      const left = (this.intervals.get(intervalMs) ?? 1) - 1;
-      if (left > 0) this.intervals.set(intervalMs, left);
-      else this.intervals.delete(intervalMs);
       this.subscriberCount--;
+      const left = (this.intervals.get(intervalMs) ?? 1) - 1;
+      if (left > 0) return void this.intervals.set(intervalMs, left);
+      const period = this.period();
+      this.intervals.delete(intervalMs);
       if (this.subscriberCount === 0) this.stop();
       else if (this.period() !== period) this.reschedule();
     };

@@ -294,9 +294,9 @@ describe('streamMarketNews: delivery edge cases', () => {
   }, 15_000);
 });
 
-describe('runMarketNews: the sink', () => {
+describe('marketNewsStream: the sink', () => {
   /** Runs a stream into a sink that records what it is told, in order, until its end. */
-  async function told(symbol: string, options: { abortOnConnected?: boolean; failFirstNews?: boolean } = {}) {
+  async function told(symbol: string, options: { stopOnConnected?: boolean; failFirstNews?: boolean } = {}) {
     const { createCursorCodec, scopeOf } = await import('@/lib/stream/cursor');
     const { TEST_CURSOR_SECRET } = await import('@/tests/support/cursors');
     const signing = createCursorCodec(TEST_CURSOR_SECRET);
@@ -312,20 +312,20 @@ describe('runMarketNews: the sink', () => {
       },
     };
     const log: string[] = [];
-    const controller = new AbortController();
     const params = { symbols: [symbol], watchlist: false, interval: 1000, duration: 1500, limit: 5 };
     await new Promise<void>((resolve) => {
-      tool.runMarketNews(params, tool.planStream(params.duration), { signal: controller.signal, codec, scope: scopeOf(params.symbols) }, {
+      const stream = tool.marketNewsStream(params, tool.planStream(params.duration), { codec, scope: scopeOf(params.symbols) }, {
         event: (event) => {
           log.push(`event ${event.type}`);
-          // Aborting from inside the push, as a transport whose client left in that write does.
-          if (options.abortOnConnected) controller.abort();
+          // Stopping from inside the push, as a transport whose client left in that write does.
+          if (options.stopOnConnected) stream.stop();
         },
         end: (outcome) => {
           log.push(`end ${outcome}`);
           resolve();
         },
       });
+      stream.start();
     });
     await sleep(1800); // past the stream's whole window: nothing more may arrive after its end
     return log;
@@ -340,9 +340,9 @@ describe('runMarketNews: the sink', () => {
     expect(log.filter((line) => line.startsWith('end'))).toHaveLength(1);
   });
 
-  it('is told client-gone when the stream is aborted during a push, and error after an error event', async () => {
+  it('is told client-gone when the stream is stopped during a push, and error after an error event', async () => {
     feeds.set('/sym/LIFX.xml', rssFeed('LIFX', items('lifx', 2)));
-    expect(await told('LIFX', { abortOnConnected: true })).toEqual(['event connected', 'end client-gone']);
+    expect(await told('LIFX', { stopOnConnected: true })).toEqual(['event connected', 'end client-gone']);
     expect(await told('LIFX', { failFirstNews: true })).toEqual(['event connected', 'event error', 'end error']);
   });
 });

@@ -27,11 +27,11 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 const params = { symbols: ['TSLA'], watchlist: false, interval: 1000, duration: 1500, limit: 2 };
-const request = () => new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+const request = (signal?: AbortSignal) => new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' }, signal });
 const ends = () => lines.filter((l) => l.event === 'stream.ended').map((l) => l.reason);
 
-async function open() {
-  const started = await sessions.openStreamSession({ request: request(), endpoint: 'sse', params });
+async function open(signal?: AbortSignal) {
+  const started = await sessions.openStreamSession({ request: request(signal), endpoint: 'sse', params });
   if (!started.ok) throw new Error(`refused: ${started.refusal.message}`);
   return started.session;
 }
@@ -57,7 +57,7 @@ describe('stream session', () => {
     expect(refused.ok).toBe(false);
     const events = a.events();
     await events.next();
-    a.controller.abort();
+    a.close('client-gone');
     const after: string[] = [];
     for await (const event of events) after.push(event.type); // only what was pushed before the abort
     expect(after).not.toContain('complete');
@@ -66,6 +66,49 @@ describe('stream session', () => {
     expect(activeStreamCount('sse')).toBe(0);
     const c = await open();
     c.close('client-gone');
+  });
+
+  it('the request going away mid-stream stops it at once: its end comes in the same turn, as client-gone', async () => {
+    const gone = new AbortController();
+    const session = await open(gone.signal);
+    const types: string[] = [];
+    let endedAt: 'abort' | 'later' | undefined;
+    let phase: 'abort' | 'later' = 'later';
+    const ended = new Promise<void>((resolve) =>
+      session.run(
+        (event) => types.push(event.type),
+        () => {
+          endedAt = phase;
+          resolve();
+        },
+      ),
+    );
+    expect(types).toEqual(['connected']);
+    phase = 'abort';
+    gone.abort();
+    phase = 'later';
+    await ended;
+    expect(endedAt).toBe('abort');
+    expect(types).toEqual(['connected']);
+    expect(session.endReason()).toBe('client-gone');
+    expect(ends()).toEqual(['client-gone']);
+    expect(activeStreamCount('sse')).toBe(0);
+  });
+
+  it('a request that went away while its session opened: closed as client-gone, and its stream pushes nothing', async () => {
+    const gone = new AbortController();
+    const request = new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' }, signal: gone.signal });
+    const opening = sessions.openStreamSession({ request, endpoint: 'sse', params });
+    gone.abort();
+    const started = await opening;
+    if (!started.ok) throw new Error(`refused: ${started.refusal.message}`);
+    const { session } = started;
+    expect(session.endReason()).toBe('client-gone');
+    const pushed: string[] = [];
+    await new Promise<void>((resolve) => session.run((event) => pushed.push(event.type), resolve));
+    expect(pushed).toEqual([]);
+    expect(ends()).toEqual(['client-gone']);
+    expect(activeStreamCount('sse')).toBe(0);
   });
 
   it('runs once: a second run or events() throws, and the first stream goes on alone', async () => {
