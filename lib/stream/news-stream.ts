@@ -55,9 +55,9 @@ export interface MarketNewsStream {
    * Ends the stream at once (idempotent): no further events, its feed subscriptions released, then
    * `end('client-gone')`. Before `start` it ends the stream with no event at all.
    *
-   * A call, not an AbortSignal: in a mass drop of 10,000 streams each abort event (its Event object
-   * and dispatch) between the session and the stream cost about a fifth of our close (measured with
-   * `npm run bench -- --close-path`).
+   * A call, not an AbortSignal: a second abort event per stream (an Event made and dispatched)
+   * between the session and the stream was about a seventh of our close of a stream, timed with
+   * `npm run bench -- --close-path` (docs/benchmarks.md).
    */
   stop(): void;
 }
