@@ -55,9 +55,9 @@ export interface MarketNewsStream {
    * Ends the stream at once (idempotent): no further events, its feed subscriptions released, then
    * `end('client-gone')`. Before `start` it ends the stream with no event at all.
    *
-   * A call, not an AbortSignal: a second abort event per stream (an Event made and dispatched)
-   * between the session and the stream was about a seventh of our close of a stream, timed with
-   * `npm run bench -- --close-path` (docs/benchmarks.md).
+   * A call, not an AbortSignal: the session used to stop the stream through a second abort event
+   * per stream (an Event made and dispatched). Without it our close of a stream takes 0.83× the
+   * time, timed with `npm run bench -- --close-path --against` (docs/benchmarks.md).
    */
   stop(): void;
 }
