@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from '../lib/machine.mjs';
 import { median, round, spread } from '../lib/stats.mjs';
-import { cell } from '../scenarios/summary.mjs';
+import { cell, pairedRatio, pairedValues } from '../scenarios/summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -53,9 +53,6 @@ function baselineTree(ref) {
   return { commit: commit.slice(0, 12), dir };
 }
 
-/** Paired by repetition (the processes of one repetition ran back to back). */
-const paired = (a, b, f) => a.map((x, i) => f(x, b[i]));
-
 export async function runClosePath(argv) {
   const value = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const option = (name, fallback) => Number(value(name) ?? fallback);
@@ -73,22 +70,25 @@ export async function runClosePath(argv) {
     for (const { name, kind, dir } of kinds) {
       const rounds = await runWorker(kind, n, dir);
       const usPerStream = median(rounds.map((r) => r.usPerStream));
-      processes.push({ kind: name, rep, usPerStream, rounds });
+      processes.push({ variant: name, rep, usPerStream, rounds });
       console.log(`[close-path] ${name} rep ${rep + 1}: ${rounds.map((r) => r.usPerStream).join(', ')} µs per stream`);
     }
   }
-  const of = (kind) => processes.filter((p) => p.kind === kind).map((p) => p.usPerStream);
-  const differences = paired(of('app'), of('minimal'), (a, b) => a - b);
+  const of = (variant) => processes.filter((p) => p.variant === variant).map((p) => p.usPerStream);
+  // Paired by repetition: the processes of one repetition ran back to back.
+  const minus = (a, b) => a.usPerStream - b.usPerStream;
+  const perStream = (p) => p.usPerStream;
+  const differenceUs = pairedValues(processes, 'app', 'minimal', minus);
   const summary = {
     app: spread(of('app')),
     minimal: spread(of('minimal')),
-    differenceUs: spread(differences),
-    ratio: spread(paired(of('app'), of('minimal'), (a, b) => a / b)),
-    addedToADropOf10000Ms: round(median(differences) * 10, 0),
+    differenceUs,
+    ratio: pairedRatio(processes, 'app', 'minimal', perStream),
+    addedToADropOf10000Ms: round(differenceUs.median * 10, 0),
     ...(baseline && {
       baseline: spread(of('baseline')),
-      changeUs: spread(paired(of('app'), of('baseline'), (a, b) => a - b)),
-      changeRatio: spread(paired(of('app'), of('baseline'), (a, b) => a / b)),
+      changeUs: pairedValues(processes, 'app', 'baseline', minus),
+      changeRatio: pairedRatio(processes, 'app', 'baseline', perStream),
     }),
   };
   const results = { date: startedAt.toISOString(), machine: machineInfo(root), n, reps, ...(baseline && { baselineCommit: baseline.commit }), summary, processes };
@@ -123,7 +123,7 @@ export async function runClosePath(argv) {
     '',
     `What our close adds to a mass drop of 10,000 streams: about **${summary.addedToADropOf10000Ms} ms** (the median difference × 10,000).`,
     '',
-    `Every round, µs per stream: ${kinds.map(({ name: k }) => `${k}: ${processes.filter((p) => p.kind === k).map((p) => p.rounds.map((r) => r.usPerStream).join(', ')).join(' | ')}`).join('; ')}.`,
+    `Every round, µs per stream: ${kinds.map(({ name: k }) => `${k}: ${processes.filter((p) => p.variant === k).map((p) => p.rounds.map((r) => r.usPerStream).join(', ')).join(' | ')}`).join('; ')}.`,
     '',
   ].join('\n');
   writeFileSync(path.join(dir, `${day}-close-path.md`), markdown);

@@ -97,8 +97,7 @@ describe('stream session', () => {
 
   it('a request that went away while its session opened: closed as client-gone, and its stream pushes nothing', async () => {
     const gone = new AbortController();
-    const request = new Request('http://127.0.0.1/api/mcp/stream-news', { headers: { 'x-forwarded-for': '203.0.113.9' }, signal: gone.signal });
-    const opening = sessions.openStreamSession({ request, endpoint: 'sse', params });
+    const opening = sessions.openStreamSession({ request: request(gone.signal), endpoint: 'sse', params });
     gone.abort();
     const started = await opening;
     if (!started.ok) throw new Error(`refused: ${started.refusal.message}`);
