@@ -26,13 +26,16 @@ export async function activeStreams(base = appUrl()): Promise<number> {
 }
 
 /** Every request the page makes for the SSE endpoint, in order. */
-export function recordStreamRequests(page: Page): Request[] {
+/** Every request the page makes to `pathname` from now on, in order. */
+export function recordRequests(page: Page, pathname: string): Request[] {
   const seen: Request[] = [];
   page.on('request', (r) => {
-    if (new URL(r.url()).pathname === '/api/mcp/stream-news') seen.push(r);
+    if (new URL(r.url()).pathname === pathname) seen.push(r);
   });
   return seen;
 }
+
+export const recordStreamRequests = (page: Page): Request[] => recordRequests(page, '/api/mcp/stream-news');
 
 export const status = (page: Page) => page.getByTestId('stream-status');
 export const progressBar = (page: Page) => page.getByRole('progressbar', { name: 'Stream progress' });

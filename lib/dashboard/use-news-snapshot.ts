@@ -30,6 +30,10 @@ export function useNewsSnapshot(symbols: readonly string[] | null, q: string, pa
   return useSWR(symbols ? snapshotUrl(symbols, q) : null, fetchSnapshot, {
     refreshInterval: paused ? 0 : 60_000,
     revalidateOnFocus: !paused,
+    // While a stream runs it is the source of news: back online, its resume carries what was
+    // missed and counts it as "while you were away". A snapshot refetched on reconnect raced it
+    // and, when first, slipped the missed articles into the list uncounted.
+    revalidateOnReconnect: !paused,
     keepPreviousData: false,
   });
 }
