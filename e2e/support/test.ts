@@ -25,7 +25,6 @@ export async function activeStreams(base = appUrl()): Promise<number> {
   return ((await res.json()) as { activeStreams: number }).activeStreams;
 }
 
-/** Every request the page makes for the SSE endpoint, in order. */
 /** Every request the page makes to `pathname` from now on, in order. */
 export function recordRequests(page: Page, pathname: string): Request[] {
   const seen: Request[] = [];
@@ -35,6 +34,7 @@ export function recordRequests(page: Page, pathname: string): Request[] {
   return seen;
 }
 
+/** Every request the page makes for the SSE endpoint, in order. */
 export const recordStreamRequests = (page: Page): Request[] => recordRequests(page, '/api/mcp/stream-news');
 
 export const status = (page: Page) => page.getByTestId('stream-status');

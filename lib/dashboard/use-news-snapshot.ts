@@ -23,8 +23,9 @@ async function fetchSnapshot(url: string): Promise<SnapshotBody> {
 }
 
 /**
- * Latest headlines for the watchlist and filter from GET /api/news; refreshed every minute while no
- * stream runs. `symbols` null (the saved list not restored yet) fetches nothing.
+ * Latest headlines for the watchlist and filter from GET /api/news; refreshed every minute, on focus
+ * and on reconnect while no stream runs (`paused` while one does). `symbols` null (the saved list
+ * not restored yet) fetches nothing.
  */
 export function useNewsSnapshot(symbols: readonly string[] | null, q: string, paused: boolean) {
   return useSWR(symbols ? snapshotUrl(symbols, q) : null, fetchSnapshot, {
