@@ -68,7 +68,8 @@ export async function admitStream(request: Request, endpoint: Endpoint, ticket: 
   const store = guardStore();
   const now = Date.now();
   const remainingMs = Math.max(1, ticket.endsAt - now);
-  log.debug('guard.admit', { endpoint, client: redact(client), resume: ticket.resumed });
+  // Every connect passes here: build the line (redact runs a regex) only when someone reads it.
+  if (log.enabled('debug')) log.debug('guard.admit', { endpoint, client: redact(client), resume: ticket.resumed });
 
   let free = false;
   if (ticket.resumed) {
