@@ -21,11 +21,15 @@ import { cell, pairedRatio, pairedValues } from '../scenarios/summary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** One worker process of `kind` ('app' or 'minimal'), run from the tree at `dir`. */
+/**
+ * One worker process of `kind` ('app' or 'minimal') on the app of the tree at `dir`. The worker is
+ * always this tree's, so a baseline commit is measured by the same harness: its `@/` imports
+ * resolve through the tsconfig tsx is pointed at.
+ */
 function runWorker(kind, n, dir = root) {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_ENV: 'production', CLOSE_PATH_KIND: kind, CLOSE_PATH_N: String(n), CLOSE_PATH_ROUNDS: '3' };
-    const script = path.join(dir, 'bench/close-path/worker.mts');
+    const env = { ...process.env, NODE_ENV: 'production', CLOSE_PATH_KIND: kind, CLOSE_PATH_N: String(n), CLOSE_PATH_ROUNDS: '3', TSX_TSCONFIG_PATH: path.join(dir, 'tsconfig.json') };
+    const script = path.join(root, 'bench/close-path/worker.mts');
     const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', script], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
@@ -40,7 +44,7 @@ function runWorker(kind, n, dir = root) {
 
 /**
  * A checkout of `ref` to run the baseline app from: a detached git worktree under bench/.tmp (kept
- * for the next run), sharing this tree's node_modules. The commit needs bench/close-path/worker.mts.
+ * for the next run), sharing this tree's node_modules.
  */
 function baselineTree(ref) {
   const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
@@ -49,7 +53,6 @@ function baselineTree(ref) {
     execFileSync('git', ['worktree', 'add', '--detach', dir, commit], { cwd: root, stdio: 'ignore' });
     symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
   }
-  if (!existsSync(path.join(dir, 'bench/close-path/worker.mts'))) throw new Error(`--against=${ref}: that commit has no bench/close-path/worker.mts`);
   return { commit: commit.slice(0, 12), dir };
 }
 
@@ -102,8 +105,8 @@ export async function runClosePath(argv) {
     '',
     `Produced by \`npm run bench -- --close-path${argv.filter((a) => /^--(reps|n|against)=/.test(a)).map((a) => ` ${a}`).join('')}\` (bench/close-path/). ` +
       `${n.toLocaleString('en-US')} streams per round, 3 rounds per process, ${reps} processes of each kind, alternating. ` +
-      'Each round opens every stream, waits for its first events and a forced GC, then closes them all as Next does when their sockets close: ' +
-      'the request\'s signal aborts and the body is cancelled. Timed until the last stream is gone (the app\'s open-stream count at 0).',
+      'Each round opens every stream, piped as Next pipes a body to its response, waits for its first events and a forced GC, then closes them all as Next does when their sockets close: ' +
+      'the request\'s signal aborts, then the pipe\'s. Timed until the last stream is gone (the app\'s open-stream count at 0).',
     '',
     `**Machine:** ${m.cores} × ${m.cpuModel}, Node ${process.version}, commit ${m.commit ?? 'unknown'}.`,
     '',

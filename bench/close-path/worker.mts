@@ -1,8 +1,8 @@
 /**
  * One process of the close-path benchmark (bench/close-path/run.mjs): opens N streams of one kind,
- * then closes them all as Next does when their sockets close (the request's signal aborts, the body
- * is cancelled) and reports the time and CPU until the last is gone. Several rounds per process;
- * one JSON line per round on stdout.
+ * then closes them all as Next does when their sockets close (the request's signal aborts, then the
+ * body's pipe to the response) and reports the time and CPU until the last is gone. Several rounds
+ * per process; one JSON line per round on stdout.
  *
  * - `app`: the real handler of GET /api/mcp/stream-news (lib/api/stream-news.ts) with the guard on
  *   (TRUST_PROXY, one client each, default limits) over the demo feeds: session, guard slot, hub
@@ -29,7 +29,8 @@ const { activeStreamCount } = await import('@/lib/observability/active-streams')
 interface Held {
   /** Next's controller of the request's signal (aborted when the socket closes). */
   abort: AbortController;
-  body: ReadableStreamDefaultReader<Uint8Array>;
+  /** Next's controller of the body's pipe to the response, aborted by the same close, after the request's. */
+  pipe: AbortController;
   /** Kept so the request's signal keeps following `abort`, as it does while Next holds the request. */
   request: Request;
 }
@@ -65,18 +66,21 @@ async function bodyOf(i: number, request: Request): Promise<ReadableStream<Uint8
   });
 }
 
-/** Reads the body as Next's pipe does, one chunk at a time, until it ends or is cancelled. */
-function drain(body: ReadableStreamDefaultReader<Uint8Array>): void {
-  const next = (): Promise<void> => body.read().then((r) => (r.done ? undefined : next()), () => undefined);
-  void next();
+/**
+ * Pipes the body as Next's pipeToNodeResponse does: `pipeTo` a writable, under a signal of its own
+ * that the socket's close aborts. The writable stands in for the response and does nothing.
+ */
+function pipe(body: ReadableStream<Uint8Array>): AbortController {
+  const controller = new AbortController();
+  const response = new WritableStream<Uint8Array>({ write() {} });
+  void body.pipeTo(response, { signal: controller.signal }).catch(() => undefined);
+  return controller;
 }
 
 async function open(i: number): Promise<Held> {
   const abort = new AbortController();
   const request = requestFor(i, abort);
-  const body = (await bodyOf(i, request)).getReader();
-  drain(body);
-  return { abort, body, request };
+  return { abort, pipe: pipe(await bodyOf(i, request)), request };
 }
 
 const open$ = () => (kind === 'app' ? activeStreamCount() : 0);
@@ -90,9 +94,10 @@ for (let round = 0; round < rounds; round++) {
   await pause(1000);
   const cpu = process.cpuUsage();
   const started = performance.now();
+  // One socket's close, as Next sees it: the request's signal first (its listener is older), then the pipe's.
   for (const stream of held) {
     stream.abort.abort();
-    void stream.body.cancel().catch(() => undefined);
+    stream.pipe.abort();
   }
   while (open$() > 0) await new Promise((resolve) => setImmediate(resolve));
   await new Promise((resolve) => setImmediate(resolve));
