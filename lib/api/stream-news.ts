@@ -24,7 +24,6 @@ export async function streamNews(request: Request): Promise<Response> {
     heartbeatMs: settings().streamHeartbeatMs,
     format: (event) => formatSseEvent(event, session.streamId),
     onCancel: () => session.close('client-gone'),
-    signal: request.signal,
   });
   for (const [name, value] of Object.entries(session.headers)) response.headers.set(name, value);
   return response;

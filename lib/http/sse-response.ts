@@ -29,12 +29,6 @@ interface SseOptions<T> {
   format: (item: T) => string;
   /** The client went away: stop producing frames. */
   onCancel: () => void;
-  /**
-   * The request's signal. Once it has aborted the socket is closed and Next.js cancels the body
-   * itself, so an end after that only stops the heartbeat: closing the body as well ran Next's
-   * completion path for every stream on top of its cancel, measurable in a mass drop.
-   */
-  signal?: AbortSignal;
 }
 
 /**
@@ -63,7 +57,7 @@ export function sseResponse<T>(source: PushSource<T>, options: SseOptions<T>): R
         clearInterval(heartbeat);
         if (!open) return;
         open = false;
-        if (!options.signal?.aborted) stream.close();
+        stream.close();
       };
       try {
         source((item) => write(encoder.encode(options.format(item))), end);
