@@ -150,6 +150,16 @@ export async function run(ctx) {
 
 const sumOver = (list, get) => list.reduce((t, x) => t + (get(x) ?? 0), 0);
 
+/** When each repetition's RSS fell under half its value at the drop, e.g. "at 55, 60 s and not before the probe". */
+function halved(list) {
+  const at = list.map((r) => r.disconnect?.rssHalvedAtS).filter((s) => s !== undefined);
+  if (at.length === 0) return 'n/a';
+  const fell = at.filter((s) => s !== null);
+  const missed = at.length - fell.length;
+  const parts = [...(fell.length ? [`at ${fell.join(', ')} s`] : []), ...(missed ? [`${missed === at.length ? '' : `${missed}× `}not before the probe`] : [])];
+  return parts.join(' and ');
+}
+
 /** "app: 3,561, 4,352 | 2,944, …; minimal route: …": every drop, repetitions apart. */
 function eachDrop(runs) {
   const variants = [...new Set(runs.map((r) => r.variant))];
@@ -199,6 +209,8 @@ const COST = [
   { key: 'dropGcMs', label: 'their main-thread time, ms', get: (r) => sumOver(dropsOf(r), (d) => d.majorGcs?.mainThreadMs), digits: 0 },
   { key: 'rssAfterMiB', label: 'RSS after the last drop, MiB', get: (r) => r.disconnect.rssAfterMiB },
   { key: 'heapAfterMiB', label: 'live heap after the last drop, MiB', get: (r) => r.disconnect.heapUsedAfterMiB },
+  { key: 'rssHalvedAtS', label: 'RSS under half its value at the drop from, s after it (– : not before the probe)', get: (r) => r.disconnect.rssHalvedAtS, digits: 0 },
+  { key: 'rssAfterGcMiB', label: 'RSS 10 s after the probe\'s forced GC, MiB', get: (r) => r.disconnect.rssAfterGcMiB },
   { key: 'rssBeforeMiB', label: 'RSS before, MiB', get: (r) => r.memory.rssBeforeMiB },
   { key: 'rssHoldingMiB', label: 'RSS holding, MiB', get: (r) => r.memory.rssHoldingMiB },
 ];
@@ -283,7 +295,9 @@ export function report(runs, ctx) {
     ),
     target(
       `RSS and live heap ${after} s after the last drop (reported)`,
-      `app RSS ${cell(cost.app?.rssAfterMiB)} MiB, live heap ${cell(cost.app?.heapAfterMiB)} MiB (before the load: RSS ${cell(cost.app?.rssBeforeMiB)} MiB); minimal route RSS ${cell(cost.reference?.rssAfterMiB)} MiB, live heap ${cell(cost.reference?.heapAfterMiB)} MiB`,
+      `app RSS ${cell(cost.app?.rssAfterMiB)} MiB, live heap ${cell(cost.app?.heapAfterMiB)} MiB (before the load: RSS ${cell(cost.app?.rssBeforeMiB)} MiB); minimal route RSS ${cell(cost.reference?.rssAfterMiB)} MiB, live heap ${cell(cost.reference?.heapAfterMiB)} MiB. ` +
+        `RSS fell under half its value at the drop ${halved(runsOf(runs, 'app'))} for the app, ${halved(runsOf(runs, 'reference'))} for the route (V8 gives a dropped heap back only when a full GC runs); ` +
+        `10 s after the probe's forced GC: app ${cell(cost.app?.rssAfterGcMiB)} MiB, route ${cell(cost.reference?.rssAfterGcMiB)} MiB`,
       null,
     ),
   ];

@@ -180,15 +180,37 @@ export async function dropAndWatch(ctx, handle, run, afterMs) {
   const { server, client } = handle;
   const drop = await dropAll(ctx, handle, run);
   await client.close();
-  ctx.pending.push(
-    sleep(Math.max(0, drop.startedAt + afterMs - Date.now())).then(async () => {
-      run.disconnect.afterMs = afterMs;
-      run.disconnect.rssAfterMiB = mib(rssBytes(server.pid));
-      const heap = await server.probeHeap(30_000);
-      run.disconnect.heapUsedAfterMiB = heap ? mib(heap.heapUsed) : null;
-      await server.stop();
-    }),
-  );
+  ctx.pending.push(watchAfterDrop(server, run, drop.startedAt, afterMs).finally(() => server.stop()));
+}
+
+/** How often RSS is read after a drop, and how long after the probe's forced GC it is read once more. */
+const RSS_STEP_MS = 5000;
+const AFTER_GC_MS = 10_000;
+
+/**
+ * RSS every 5 s from the drop to `afterMs`, then RSS and live heap at `afterMs` (the probe's
+ * forced GC), then RSS once more 10 s after that GC. V8 gives the dropped streams' heap back only
+ * when a full GC runs: idle after a drop, that is its memory reducer's, which came about a minute
+ * after the drop on this machine, for the app and the minimal route alike. One reading at 60 s can
+ * fall on either side of it; the timeline shows which, and the reading after the forced GC shows
+ * what the server keeps once its garbage is collected.
+ */
+async function watchAfterDrop(server, run, from, afterMs) {
+  const at = (ms) => sleep(Math.max(0, from + ms - Date.now()));
+  const timeline = [];
+  for (const ms of [...Array.from({ length: Math.ceil(afterMs / RSS_STEP_MS) }, (_, i) => i * RSS_STEP_MS), afterMs]) {
+    await at(ms);
+    timeline.push([ms / 1000, mib(rssBytes(server.pid))]);
+  }
+  run.disconnect.afterMs = afterMs;
+  run.disconnect.rssAfterMiB = timeline.at(-1)[1];
+  run.disconnect.rssTimelineMiB = timeline;
+  // The first reading under half of the first: when a full GC gave the dropped heap back, if it did before the probe.
+  run.disconnect.rssHalvedAtS = timeline.find(([, value]) => value < timeline[0][1] / 2)?.[0] ?? null;
+  const heap = await server.probeHeap(30_000);
+  run.disconnect.heapUsedAfterMiB = heap ? mib(heap.heapUsed) : null;
+  await at(afterMs + AFTER_GC_MS);
+  run.disconnect.rssAfterGcMiB = mib(rssBytes(server.pid));
 }
 
 /**
