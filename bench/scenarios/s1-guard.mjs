@@ -209,7 +209,7 @@ const COST = [
   { key: 'dropGcMs', label: 'their main-thread time, ms', get: (r) => sumOver(dropsOf(r), (d) => d.majorGcs?.mainThreadMs), digits: 0 },
   { key: 'rssAfterMiB', label: 'RSS after the last drop, MiB', get: (r) => r.disconnect.rssAfterMiB },
   { key: 'heapAfterMiB', label: 'live heap after the last drop, MiB', get: (r) => r.disconnect.heapUsedAfterMiB },
-  { key: 'rssHalvedAtS', label: 'RSS under half its value at the drop from, s after it (– : not before the probe)', get: (r) => r.disconnect.rssHalvedAtS, digits: 0 },
+  { key: 'rssHalvedAtS', label: 'RSS under half its value at the drop from, s after it (over the repetitions where it fell before the probe; the target line lists each)', get: (r) => r.disconnect.rssHalvedAtS, digits: 0 },
   { key: 'rssAfterGcMiB', label: 'RSS 10 s after the probe\'s forced GC, MiB', get: (r) => r.disconnect.rssAfterGcMiB },
   { key: 'rssBeforeMiB', label: 'RSS before, MiB', get: (r) => r.memory.rssBeforeMiB },
   { key: 'rssHoldingMiB', label: 'RSS holding, MiB', get: (r) => r.memory.rssHoldingMiB },
