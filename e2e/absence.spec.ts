@@ -128,6 +128,7 @@ test.describe('with short stream windows', () => {
     await startButton(page).click();
     await expect(status(page)).toHaveAttribute('data-status', 'live');
     await context.setOffline(true);
+    await expect(status(page)).toHaveAttribute('data-status', 'offline');
     await feed.publish('awayb-1', 'AWAYB missed story 1');
     await sleep(6_000);
     await feed.publish('awayb-2', 'AWAYB missed story 2');

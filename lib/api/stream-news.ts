@@ -5,7 +5,7 @@ import { queryObject } from '@/lib/http/query';
 import { SSE_HEADERS, sseResponse } from '@/lib/http/sse-response';
 import type { StreamCursor } from '@/lib/stream/cursor';
 import { checkCursor, readSince } from '@/lib/stream/cursor-check';
-import type { StartAfter } from '@/lib/stream/news-stream';
+import type { StartAfter } from '@/lib/stream/delivery';
 import { openStreamSession } from '@/lib/stream/session';
 import { badCursorResponse, startRefusalResponse } from './refusals';
 import { formatSseEvent } from './sse-events';

@@ -1,7 +1,7 @@
 import { settings } from '@/lib/config/settings';
 import { scopeOf, type StreamCursor } from './cursor';
 import { cursorCodec } from './cursor-keys';
-import type { StartAfter } from './news-stream';
+import type { StartAfter } from './delivery';
 
 export type CursorCheck = { ok: true; cursor: StreamCursor } | { ok: false; field: string; message: string };
 

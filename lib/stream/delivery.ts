@@ -7,14 +7,20 @@ import { processEpoch, type SharedMarks, type StreamCursor } from './cursor';
  * Where delivery stands. `local`: articles numbered at or below it in this process were sent.
  * `floor`: from a cursor of a shared deployment, per feed the highest deployment-wide number sent;
  * kept for the whole stream, as this instance's view may still lag behind the one that issued it.
- * `time`: the fallback when neither applies (cursor from another process, Redis-less): articles
- * sorted at or before it were sent.
+ * `time`: the fallback when neither applies (cursor from another process, Redis-less, or an ISO
+ * `since`): articles sorted at or before it were sent.
+ * `seenBy`: a time this process measured before anything was delivered (a `connected` cursor):
+ * articles first seen at or before it were sent.
  */
 export interface Delivered {
   local?: number;
   floor?: Floor;
   time?: number;
+  seenBy?: number;
 }
+
+/** Where a new stream or snapshot starts: after a verified cursor of an earlier stream, or after a time. */
+export type StartAfter = { cursor: StreamCursor } | { time: number };
 
 interface Floor {
   epoch: string;
@@ -83,19 +89,36 @@ export function catchUp(newestFirst: readonly Article[]): { articles: Article[];
   return { articles: newestFirst.slice(0, CATCH_UP_MAX).reverse(), truncated: newestFirst.length > CATCH_UP_MAX };
 }
 
-function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'copies'>, delivered: Delivered): boolean {
+function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'firstSeen' | 'copies'>, delivered: Delivered): boolean {
   const { floor } = delivered;
   // A copy numbered at or below what the cursor says was delivered: sent before, wherever.
   const comparable = floor ? (item.copies ?? []).filter((c) => c.epoch === floor.epoch && floor.byFeed.has(c.feed)) : [];
   if (comparable.some((c) => c.n <= floor!.byFeed.get(c.feed)!)) return false;
   if (delivered.local !== undefined) return item.seq > delivered.local;
   if (comparable.length > 0) return true;
+  if (delivered.seenBy !== undefined) return item.firstSeen > delivered.seenBy;
   if (delivered.time !== undefined) return item.sortTime > delivered.time;
   return true;
 }
 
 export function nothingDelivered(delivered: Delivered): boolean {
-  return delivered.local === undefined && delivered.floor === undefined && delivered.time === undefined;
+  return delivered.local === undefined && delivered.floor === undefined && delivered.time === undefined && delivered.seenBy === undefined;
+}
+
+/**
+ * What a `since` says was delivered (contract §6.2: what reached the server after it was missed).
+ * A cursor taken before its stream delivered anything (its `connected` event) says so by its time
+ * alone. When this process issued it, that time is compared with when articles were first seen
+ * here, not with their publication: feeds give publication times in whole seconds and often
+ * earlier than the article reached us, so an article that arrived just after the cursor but was
+ * stamped before it was lost (the e2e absence test caught it on a loaded machine).
+ */
+export function deliveredBefore(after: StartAfter, feedKeys: string[]): Delivered {
+  if ('time' in after) return { time: after.time };
+  const { cursor } = after;
+  const delivered = deliveredFrom(cursor, feedKeys);
+  if (!nothingDelivered(delivered)) return delivered;
+  return cursor.epoch === processEpoch() ? { seenBy: cursor.at } : { time: cursor.at };
 }
 
 /** What a cursor says was delivered, as this process can compare it. */

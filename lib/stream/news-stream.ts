@@ -3,7 +3,7 @@ import type { StreamParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
 import { abortOnce } from '@/lib/runtime/abort';
 import { newStreamId, processEpoch, type CursorCodec, type SharedMarks, type StreamCursor } from './cursor';
-import { catchUp, deliveredFrom, fillFromLateFeeds, frontier, lateFill, nothingDelivered, takeNew, type Delivered, type LateFill } from './delivery';
+import { catchUp, deliveredBefore, deliveredFrom, fillFromLateFeeds, frontier, lateFill, nothingDelivered, takeNew, type Delivered, type LateFill, type StartAfter } from './delivery';
 import type { StreamEvent } from './events';
 import type { NewsSubscription } from '@/lib/news/hub/news-hub';
 import { newsHub } from './hub';
@@ -23,9 +23,6 @@ export function planStream(duration: number, resume?: StreamCursor, now = Date.n
   if (resume) return { streamId: resume.streamId, startedAt: resume.startedAt, endsAt: resume.endsAt, resume };
   return { streamId: newStreamId(), startedAt: now, endsAt: now + duration };
 }
-
-/** Where a new stream starts: after a verified cursor of an earlier stream, or after a time. */
-export type StartAfter = { cursor: StreamCursor } | { time: number };
 
 export interface StreamOptions {
   /** Signs this stream's cursors. */
@@ -112,7 +109,7 @@ class LiveNewsStream implements MarketNewsStream {
     this.lastSeq = from && from.epoch === this.epoch ? from.seq : 0;
     this.subscription = newsHub().subscribe(params.symbols, params.interval);
     this.feedKeys = this.subscription.feedKeys();
-    this.delivered = startingPoint(from, after, this.feedKeys);
+    this.delivered = after ? deliveredBefore(after, this.feedKeys) : resume ? deliveredFrom(resume, this.feedKeys) : {};
     this.lastShared = frontier(this.delivered, this.feedKeys, []);
     this.first = after ? 'catch-up' : nothingDelivered(this.delivered) ? 'latest' : undefined;
   }
@@ -275,16 +272,6 @@ async function firstAnswers(subscription: NewsSubscription, first: FirstBatch | 
   if (first !== 'latest') return subscription.ready(signal, wait());
   await subscription.ready(signal, wait(), { any: true });
   await subscription.ready(signal, Math.min(FIRST_EVENT_GRACE_MS, wait()));
-}
-
-/**
- * What counts as delivered already. A `since` cursor taken before its stream delivered anything
- * (its `connected` event) says so by its time alone: what arrived after that time was missed.
- */
-function startingPoint(from: StreamCursor | undefined, after: StartAfter | undefined, feedKeys: string[]): Delivered {
-  if (!from) return after && 'time' in after ? { time: after.time } : {};
-  const delivered = deliveredFrom(from, feedKeys);
-  return after && nothingDelivered(delivered) ? { time: from.at } : delivered;
 }
 
 /** How the first news event chooses: the latest `limit`, or (after `since`) what was missed. */

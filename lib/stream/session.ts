@@ -11,7 +11,8 @@ import { historyCovers, tooOldMessage } from './coverage';
 import { scopeOf, type StreamCursor } from './cursor';
 import { cursorCodec } from './cursor-keys';
 import type { StreamEvent } from './events';
-import { marketNewsStream, planStream, type MarketNewsStream, type StartAfter } from './news-stream';
+import type { StartAfter } from './delivery';
+import { marketNewsStream, planStream, type MarketNewsStream } from './news-stream';
 
 /** Why a stream did not start: a limit or the server's capacity (429, 503), or a `since` the history no longer covers (400). */
 export type StartRefusal = Refusal | { ok: false; status: 400; message: string; field: string; reason: 'since-too-old' };

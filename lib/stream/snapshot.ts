@@ -6,9 +6,8 @@ import { claimSymbols } from './capacity';
 import { historyCovers, tooOldMessage } from './coverage';
 import { newStreamId, processEpoch, scopeOf } from './cursor';
 import { cursorCodec } from './cursor-keys';
-import { catchUp, deliveredFrom, frontier, nothingDelivered, takeNew, type Delivered } from './delivery';
+import { catchUp, deliveredBefore, frontier, takeNew, type StartAfter } from './delivery';
 import { newsHub } from './hub';
-import type { StartAfter } from './news-stream';
 import { passesFilters } from './selection';
 import type { StartRefusal } from './session';
 
@@ -60,8 +59,7 @@ async function getMarketNews(params: SnapshotParams, after: StartAfter | undefin
   try {
     await subscription.ready(signal, settings().newsFetchTimeoutMs + 1000);
     const feedKeys = subscription.feedKeys();
-    let delivered: Delivered = after && 'cursor' in after ? deliveredFrom(after.cursor, feedKeys) : after ? { time: after.time } : {};
-    if (after && 'cursor' in after && nothingDelivered(delivered)) delivered = { time: after.cursor.at };
+    const delivered = after ? deliveredBefore(after, feedKeys) : {};
     const batch = takeNew(subscription, delivered, passesFilters(params));
     const picked = after ? catchUp(batch.articles) : { articles: batch.articles.slice(0, params.limit), truncated: false };
     const snapshot = subscription.snapshot();
