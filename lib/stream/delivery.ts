@@ -9,8 +9,10 @@ import { processEpoch, type SharedMarks, type StreamCursor } from './cursor';
  * kept for the whole stream, as this instance's view may still lag behind the one that issued it.
  * `time`: the fallback when neither applies (cursor from another process, Redis-less, or an ISO
  * `since`): articles sorted at or before it were sent.
- * `seenBy`: a time this process measured before anything was delivered (a `connected` cursor):
- * articles first seen at or before it were sent.
+ * `seenBy`: a cursor's time when it delivered nothing (a `connected` event's id): articles first
+ * seen at or before it were sent. Without `time` the cursor is this process's own; with it, only
+ * articles whose first-seen time the deployment shares (Redis) can be compared by it, and the
+ * others by publication.
  */
 export interface Delivered {
   local?: number;
@@ -96,7 +98,7 @@ function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'firstSeen' | '
   if (comparable.some((c) => c.n <= floor!.byFeed.get(c.feed)!)) return false;
   if (delivered.local !== undefined) return item.seq > delivered.local;
   if (comparable.length > 0) return true;
-  if (delivered.seenBy !== undefined) return item.firstSeen > delivered.seenBy;
+  if (delivered.seenBy !== undefined && (delivered.time === undefined || item.copies !== undefined)) return item.firstSeen > delivered.seenBy;
   if (delivered.time !== undefined) return item.sortTime > delivered.time;
   return true;
 }
@@ -108,17 +110,17 @@ export function nothingDelivered(delivered: Delivered): boolean {
 /**
  * What a `since` says was delivered (contract §6.2: what reached the server after it was missed).
  * A cursor taken before its stream delivered anything (its `connected` event) says so by its time
- * alone. When this process issued it, that time is compared with when articles were first seen
- * here, not with their publication: feeds give publication times in whole seconds and often
- * earlier than the article reached us, so an article that arrived just after the cursor but was
- * stamped before it was lost (the e2e absence test caught it on a loaded machine).
+ * alone, compared with when articles were first seen wherever that time is known (this process's
+ * own cursor, or a feed shared through Redis), not with their publication: feeds give publication
+ * times in whole seconds and often earlier than the article reached us, so an article that arrived
+ * just after the cursor but was stamped before it was lost (the e2e absence test caught it).
  */
 export function deliveredBefore(after: StartAfter, feedKeys: string[]): Delivered {
   if ('time' in after) return { time: after.time };
   const { cursor } = after;
   const delivered = deliveredFrom(cursor, feedKeys);
   if (!nothingDelivered(delivered)) return delivered;
-  return cursor.epoch === processEpoch() ? { seenBy: cursor.at } : { time: cursor.at };
+  return cursor.epoch === processEpoch() ? { seenBy: cursor.at } : { seenBy: cursor.at, time: cursor.at };
 }
 
 /** What a cursor says was delivered, as this process can compare it. */

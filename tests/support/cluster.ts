@@ -98,7 +98,7 @@ export function streamView(events: readonly SseEvent[]) {
     articleIds: news.flatMap((b) => b.news.articles.map((a) => a.id)),
     newsEvents: news,
     warnings: news.flatMap((b) => b.warnings ?? []),
-    connected: bodies.filter((b) => b?.status === 'connected') as Array<{ endsAt: string; symbol: string }>,
+    connected: bodies.filter((b) => b?.status === 'connected') as Array<{ endsAt: string; symbol: string; timestamp: string }>,
     progress: messages.filter((m) => m.msg.params).map((m) => m.msg.params!.progress),
     final: messages.find((m) => m.msg.result)?.msg.result,
     lastId: [...events].reverse().find((e) => e.id)?.id,

@@ -75,3 +75,38 @@ describe('chained streams across two instances', () => {
     expect(due.filter((id) => !got.has(id))).toEqual([]);
   }, 60_000);
 });
+
+describe('since a connected event of the other instance', () => {
+  // The reconnect of a page that saw only `connected` lands on any instance. Feeds stamp whole
+  // seconds, often before the article reaches the deployment: compared by that stamp, an article
+  // that arrived after the cursor but was stamped before it was lost.
+  it('brings what reached the deployment after it, even when stamped before it', async () => {
+    const feed = liveFeed(cluster, symbolFeedPath('SCX'), 'scx', 2);
+    const [a, b] = cluster.apps as [Cluster['apps'][0], Cluster['apps'][0]];
+    const query = `symbol=SCX&interval=${PERIOD}&duration=5000&limit=50`;
+    // The feed is followed before the cursor is taken, so what it already held arrived before it.
+    const warm = await openSse(`${a.url}/api/mcp/stream-news?${query}`);
+    let dropped: Awaited<ReturnType<typeof openSse>> | undefined;
+    try {
+      await warm.waitFor((ev) => streamView(ev).newsEvents.length >= 1, 15_000);
+      dropped = await openSse(`${a.url}/api/mcp/stream-news?${query}`);
+      await dropped.waitFor((ev) => streamView(ev).connected.length === 1, 15_000);
+    } finally {
+      warm.close();
+      dropped?.close();
+    }
+    const connected = dropped!.events.find((e) => e.id)!;
+    const { timestamp } = streamView([connected]).connected[0]!;
+    const late = feed.add(new Date(Date.parse(timestamp) - 5_000));
+    await sleep(PERIOD + 500); // past the feed's period: the catch-up fetches it again
+
+    const caughtUp = await openSse(`${b.url}/api/mcp/stream-news?${query.replace('duration=5000', 'duration=3000')}&since=${encodeURIComponent(connected.id!)}`);
+    try {
+      expect(caughtUp.status).toBe(200);
+      await caughtUp.waitFor((ev) => streamView(ev).newsEvents.length >= 1, 15_000);
+      expect(streamView(caughtUp.events).newsEvents[0]!.news.articles.map((x) => x.id)).toEqual([late.id]);
+    } finally {
+      caughtUp.close();
+    }
+  }, 45_000);
+});
