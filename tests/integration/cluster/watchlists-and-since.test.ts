@@ -47,35 +47,7 @@ describe('watchlists across two instances', () => {
   });
 });
 
-describe('chained streams across two instances', () => {
-  it('a client alternating instances with since gets every article once, also after its instance is killed', async () => {
-    const feed = liveFeed(cluster, symbolFeedPath('CHX'), 'chx', 1);
-    const ticker = setInterval(() => feed.add(), 1000);
-    const [a, b] = cluster.apps as [Cluster['apps'][0], Cluster['apps'][0]];
-    const until = Date.now() + 30_000;
-    // A load balancer: streams alternate between the instances until A is killed (mid-stream, at
-    // 12 s); from then on only B answers.
-    let killed = false;
-    const kill = sleep(12_000).then(async () => {
-      killed = true;
-      await a.stop('SIGKILL');
-    });
-    let chain;
-    try {
-      chain = await followWithSince((i) => (i % 2 === 0 && !killed ? a.url : b.url), `symbol=CHX&interval=${PERIOD}&duration=5000&limit=50`, until);
-    } finally {
-      clearInterval(ticker);
-      await kill;
-    }
-    expect(chain.statuses.every((s) => s === 200)).toBe(true);
-    expect(chain.urls.some((u) => u.startsWith(a.url))).toBe(true);
-    expect(repeated(chain.received)).toEqual([]);
-    const got = new Set(chain.received.map((r) => r.id));
-    const due = feed.items.filter((x) => x.addedAt < until - 3 * PERIOD).map((x) => x.id);
-    expect(due.filter((id) => !got.has(id))).toEqual([]);
-  }, 60_000);
-});
-
+// Before the chained streams below: they kill instance A for good.
 describe('since a connected event of the other instance', () => {
   // The reconnect of a page that saw only `connected` lands on any instance. Feeds stamp whole
   // seconds, often before the article reaches the deployment: compared by that stamp, an article
@@ -109,4 +81,33 @@ describe('since a connected event of the other instance', () => {
       caughtUp.close();
     }
   }, 45_000);
+});
+
+describe('chained streams across two instances', () => {
+  it('a client alternating instances with since gets every article once, also after its instance is killed', async () => {
+    const feed = liveFeed(cluster, symbolFeedPath('CHX'), 'chx', 1);
+    const ticker = setInterval(() => feed.add(), 1000);
+    const [a, b] = cluster.apps as [Cluster['apps'][0], Cluster['apps'][0]];
+    const until = Date.now() + 30_000;
+    // A load balancer: streams alternate between the instances until A is killed (mid-stream, at
+    // 12 s); from then on only B answers.
+    let killed = false;
+    const kill = sleep(12_000).then(async () => {
+      killed = true;
+      await a.stop('SIGKILL');
+    });
+    let chain;
+    try {
+      chain = await followWithSince((i) => (i % 2 === 0 && !killed ? a.url : b.url), `symbol=CHX&interval=${PERIOD}&duration=5000&limit=50`, until);
+    } finally {
+      clearInterval(ticker);
+      await kill;
+    }
+    expect(chain.statuses.every((s) => s === 200)).toBe(true);
+    expect(chain.urls.some((u) => u.startsWith(a.url))).toBe(true);
+    expect(repeated(chain.received)).toEqual([]);
+    const got = new Set(chain.received.map((r) => r.id));
+    const due = feed.items.filter((x) => x.addedAt < until - 3 * PERIOD).map((x) => x.id);
+    expect(due.filter((id) => !got.has(id))).toEqual([]);
+  }, 60_000);
 });
