@@ -123,7 +123,21 @@ function withArrivals(state: SessionState, batch: readonly Article[], now: numbe
     articles: list,
     arrivals: added.length ? { seq: state.arrivals.seq + 1, articles: added } : state.arrivals,
     away: state.away && { ...state.away, added: state.away.added + added.length },
+    awayNotice: withStragglers(state, added),
   };
+}
+
+/**
+ * An article published during the last absence can reach the page after its catch-up: its feed was
+ * fetched again only after the return, or answered late. It still arrived while the user was away,
+ * so the notice counts it too. Publication is on the server's clock, the notice on the page's.
+ */
+function withStragglers(state: SessionState, added: readonly ListedArticle[]): AwayNotice | null {
+  const notice = state.awayNotice;
+  if (!notice || notice.tooOld || state.away || added.length === 0) return notice;
+  const published = (a: ListedArticle) => a.sortTime - state.skewMs;
+  const late = added.filter((a) => published(a) >= notice.since && published(a) <= notice.until).length;
+  return late === 0 ? notice : { ...notice, count: notice.count + late };
 }
 
 export function sessionReducer(state: SessionState, action: SessionAction): SessionState {

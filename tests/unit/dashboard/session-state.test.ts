@@ -66,6 +66,22 @@ describe('sessionReducer', () => {
     expect(quiet).toMatchObject({ awayNotice: { count: 0 } });
   });
 
+  it('an article published while away that arrives after the catch-up is counted too; later ones are not', () => {
+    const MIN = 60_000;
+    // The server's clock is 2 s behind the page's (connected): 10:04 on the server is 10:04:02 here.
+    const caughtUp = run(start(), msg(connected), { type: 'lost', since: T + MIN, offline: true }, { type: 'opened' }, msg(news(0.2, ['b'], { articles: [received('b', 2)] }), T + 5 * MIN));
+    expect(caughtUp.awayNotice).toMatchObject({ count: 1, since: T + MIN, until: T + 5 * MIN });
+    const straggler = sessionReducer(caughtUp, msg(news(0.3, [], { articles: [received('c', 4)] }), T + 6 * MIN));
+    expect(straggler.awayNotice).toMatchObject({ count: 2 });
+    // Published after the return, or before the absence began: not "while you were away".
+    const later = sessionReducer(straggler, msg(news(0.4, [], { articles: [received('d', 7), received('e', 0)] }), T + 8 * MIN));
+    expect(later.awayNotice).toMatchObject({ count: 2 });
+    // Server 10:04:59 is the page's 10:05:01, before the return at 10:05:02: counted. Server
+    // 10:05:00.5 is the page's 10:05:02.5, after it: not counted (read as the page's clock, it would be).
+    const edges = [received('f', 5, { publishedAt: '2026-11-25T10:04:59.000Z' }), received('g', 5, { publishedAt: '2026-11-25T10:05:00.500Z' })];
+    expect(sessionReducer(caughtUp, msg(news(0.3, [], { articles: edges }), T + 6 * MIN)).awayNotice).toMatchObject({ count: 2 });
+  });
+
   it('says when a catch-up was truncated', () => {
     const state = run(start(), msg(connected), { type: 'lost', since: T, offline: false }, msg(connected), msg(news(0.1, ['a'], { truncated: true })));
     expect(state.awayNotice).toMatchObject({ count: 1, truncated: true });
