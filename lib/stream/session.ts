@@ -7,7 +7,7 @@ import { observeStream } from '@/lib/observability/stream-observer';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { pulled } from '@/lib/runtime/pulled';
 import { claimSymbols } from './capacity';
-import { historyCovers, tooOldMessage } from './coverage';
+import { sinceRefusal, type SinceTooOld } from './coverage';
 import { scopeOf, type StreamCursor } from './cursor';
 import { cursorCodec } from './cursor-keys';
 import type { StreamEvent } from './events';
@@ -15,7 +15,7 @@ import type { StartAfter } from './delivery';
 import { marketNewsStream, planStream, type MarketNewsStream } from './news-stream';
 
 /** Why a stream did not start: a limit or the server's capacity (429, 503), or a `since` the history no longer covers (400). */
-export type StartRefusal = Refusal | { ok: false; status: 400; message: string; field: string; reason: 'since-too-old' };
+export type StartRefusal = Refusal | SinceTooOld;
 
 export interface SessionInput {
   /** The HTTP request the stream answers: who is asking (limits), request id, and its abort signal. */
@@ -75,11 +75,11 @@ export async function openStreamSession(input: SessionInput): Promise<{ ok: true
     return { ok: false, refusal: admission };
   }
   // After admission: checking the history may fetch feeds, which a client over its limits must not cause.
-  const since = input.after && ('cursor' in input.after ? input.after.cursor.at : input.after.time);
-  if (since !== undefined && !(await historyCovers(params.symbols, since, request?.signal ?? new AbortController().signal))) {
+  const tooOld = await sinceRefusal(params.symbols, input.after, request?.signal ?? new AbortController().signal);
+  if (tooOld) {
     claimed.release();
     if (admission?.ok) await admission.release();
-    return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
+    return { ok: false, refusal: tooOld };
   }
   const codec = await cursorCodec();
 

@@ -3,7 +3,7 @@ import type { SnapshotParams } from '@/lib/contract/query';
 import { settings } from '@/lib/config/settings';
 import { admitSnapshot } from '@/lib/guard/admit-snapshot';
 import { claimSymbols } from './capacity';
-import { historyCovers, tooOldMessage } from './coverage';
+import { sinceRefusal } from './coverage';
 import { newStreamId, processEpoch, scopeOf } from './cursor';
 import { cursorCodec } from './cursor-keys';
 import { catchUp, deliveredBefore, frontier, takeNew, type StartAfter } from './delivery';
@@ -44,10 +44,8 @@ export async function marketNewsFor(
     const admission = request ? await admitSnapshot(request, endpoint) : { ok: true as const, headers: {} };
     if (!admission.ok) return { ok: false, refusal: admission };
     // After admission: checking the history may fetch feeds, which a client over its limit must not cause.
-    const since = after && ('cursor' in after ? after.cursor.at : after.time);
-    if (since !== undefined && !(await historyCovers(params.symbols, since, signal))) {
-      return { ok: false, refusal: { ok: false, status: 400, message: tooOldMessage(), field: 'since', reason: 'since-too-old' } };
-    }
+    const tooOld = await sinceRefusal(params.symbols, after, signal);
+    if (tooOld) return { ok: false, refusal: tooOld };
     return { ok: true, news: await getMarketNews(params, after, signal), headers: admission.headers };
   } finally {
     claimed.release();
