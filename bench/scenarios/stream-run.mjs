@@ -209,7 +209,7 @@ async function watchAfterDrop(server, run, from, afterMs) {
   run.disconnect.rssHalvedAtS = timeline.find(([, value]) => value < timeline[0][1] / 2)?.[0] ?? null;
   const heap = await server.probeHeap(30_000);
   run.disconnect.heapUsedAfterMiB = heap ? mib(heap.heapUsed) : null;
-  await at(afterMs + AFTER_GC_MS);
+  await sleep(AFTER_GC_MS);
   run.disconnect.rssAfterGcMiB = mib(rssBytes(server.pid));
 }
 
