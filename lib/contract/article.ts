@@ -5,8 +5,8 @@ import { z } from 'zod';
  * the MCP output schema, the shared feed state in Redis and the browser all validate with it.
  */
 export const articleSchema = z.object({
-  id: z.string().min(1).describe('Stable id (the feed item guid, else its canonical link).'),
-  title: z.string(),
+  id: z.string().min(1).describe('Stable id (the feed item guid, else its canonical link; over 256 characters, sha256: and its digest).'),
+  title: z.string().describe('Plain text, at most 300 characters.'),
   url: z
     .string()
     .refine((u) => /^https?:\/\//i.test(u), 'not an http(s) URL')

@@ -18,14 +18,22 @@ const TRACKING_VALUES = new Map<string, RegExp>([
 ]);
 
 /**
+ * A longer link is not an article's: this is the sitemaps protocol's limit and about what every
+ * browser and proxy handles, and a link rides in every event, so a feed must not choose its size.
+ */
+const MAX_URL_CHARS = 2048;
+
+/**
  * The link an article is known by: absolute http(s), no fragment, no tracking parameters, host
  * lower-cased (the URL parser does that and drops default ports). Returns null for anything that
  * is not such a link, so callers drop the item instead of linking users somewhere odd.
  */
 export function canonicalUrl(raw: string): string | null {
+  const text = raw.trim();
+  if (text.length > MAX_URL_CHARS) return null;
   let url: URL;
   try {
-    url = new URL(raw.trim());
+    url = new URL(text);
   } catch {
     return null;
   }
@@ -39,7 +47,8 @@ export function canonicalUrl(raw: string): string | null {
     .split('&')
     .filter((pair) => pair !== '' && !isTracking(pair));
   url.search = kept.length ? `?${kept.join('&')}` : '';
-  return url.toString();
+  const canonical = url.toString();
+  return canonical.length <= MAX_URL_CHARS ? canonical : null;
 }
 
 function isTracking(pair: string): boolean {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
 import type { FeedArticle } from '../types';
 import { canonicalUrl, feedDate } from './normalize';
-import { plainText, SUMMARY_SOURCE_CHARS, summaryText } from './plain-text';
+import { leadingText, SUMMARY_SOURCE_CHARS } from './plain-text';
 
 export interface ParseContext {
   source: string;
@@ -18,7 +19,7 @@ type RawItem = Record<string, unknown>;
  *   unguarded, so one garbage date would throw away the whole feed; feedDate() reads them safely.
  * - RSS `description`, Atom `content` and `content:encoded`: rss-parser strips each into a
  *   `contentSnippet` we never use, with regexes quadratic in the text (40,000 `<p` took 10 s of
- *   blocked event loop); summaryText() reads their start in linear time.
+ *   blocked event loop); leadingText() reads their start in linear time.
  */
 const RENAMED = new Map([
   ['published', 'atom-published'],
@@ -27,6 +28,15 @@ const RENAMED = new Map([
   ['content', 'raw-content'],
   ['content:encoded', 'raw-content-encoded'],
 ]);
+
+/** A headline is far shorter; a feed that puts its article's text in <title> gets it cut, with an ellipsis. */
+const MAX_TITLE_CHARS = 300;
+/**
+ * Longer guids (or links standing in for one) become a hash of themselves: ids are keys in every
+ * instance's maps and in Redis, and ride in every event, so a feed must not choose their size. A
+ * hash keeps the id the same on every poll, so the article is still recognised.
+ */
+const MAX_ID_CHARS = 256;
 
 /** Characters xml2js parses between two turns of the event loop (about 10 ms of work each). */
 const PARSE_CHUNK_CHARS = 32 * 1024;
@@ -66,7 +76,7 @@ export async function parseFeed(xml: string, ctx: ParseContext): Promise<ParseOu
     seen.add(article.id);
     articles.push(article);
   }
-  const feedTitle = plainText(text(feed.title));
+  const feedTitle = leadingText(text(feed.title), MAX_TITLE_CHARS);
   return { ok: true, articles, ...(feedTitle ? { feedTitle } : {}) };
 }
 
@@ -99,7 +109,7 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle |
   const link = text(item.link) || (/^https?:\/\//i.test(guid) ? guid : '');
   const url = canonicalUrl(link);
   if (!url) return null;
-  const title = plainText(text(item.title));
+  const title = leadingText(text(item.title), MAX_TITLE_CHARS);
   if (!title) return null;
 
   const rawSummary = [item.summary, item['raw-description'], item['raw-content'], item['raw-content-encoded']].map(text).find((value) => value.trim() !== '');
@@ -110,13 +120,13 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle |
     .find((value) => value !== undefined);
 
   return detached({
-    id: guid || url,
+    id: boundedId(guid || url),
     title,
     url,
     source: ctx.source,
     ...(publishedAt ? { publishedAt } : {}),
     scope: ctx.scope,
-    summary: summaryText(rawSummary ?? ''),
+    summary: leadingText(rawSummary ?? ''),
     ...formOf(item),
   });
 }
@@ -130,6 +140,10 @@ function toArticle(item: RawItem, ctx: ParseContext, now: number): FeedArticle |
  */
 function detached(article: FeedArticle): FeedArticle {
   return JSON.parse(JSON.stringify(article)) as FeedArticle;
+}
+
+function boundedId(id: string): string {
+  return id.length <= MAX_ID_CHARS ? id : `sha256:${createHash('sha256').update(id).digest('hex')}`;
 }
 
 /** An SEC filing: EDGAR's Atom gives its form type as `<category label="form type" term="10-Q"/>`. */

@@ -37,17 +37,17 @@ export function plainText(html: string): string {
 }
 
 
-/** Raw characters a summary is made from; a summary keeps 300. */
+/** Raw characters a title or summary is made from; either keeps at most 300. */
 export const SUMMARY_SOURCE_CHARS = 8 * 1024;
 /** What a cut can leave half-read at the end: a tag, an entity or a surrogate pair. */
 const CUT_TAIL = /(?:<[^<>]*|&#?\w*|[\uD800-\uDBFF])$/;
 
 /**
- * A feed's summary or full text as the contract's summary. Only its start is read: a full-text
- * entry of 25 KiB took 0.2 ms to strip whole, for the 300 characters kept (measured: a 5 MiB
- * feed of such entries held the event loop for 45 ms at a time).
+ * A feed's title, summary or full text as plain text of at most `max` characters. Only its start is
+ * read: a full-text entry of 25 KiB took 0.2 ms to strip whole, for the 300 characters kept
+ * (measured: a 5 MiB feed of such entries held the event loop for 45 ms at a time).
  */
-export function summaryText(html: string, max = 300): string {
+export function leadingText(html: string, max = 300): string {
   const head = html.length > SUMMARY_SOURCE_CHARS ? html.slice(0, SUMMARY_SOURCE_CHARS).replace(CUT_TAIL, '') : html;
   return truncate(plainText(head), max);
 }

@@ -19,6 +19,14 @@ describe('canonicalUrl', () => {
     expect(canonicalUrl('https://example.com/search?mod=admin&ref=v2&src=img')).toBe('https://example.com/search?mod=admin&ref=v2&src=img');
   });
 
+  it('refuses a link longer than 2,048 characters, before or after canonicalising', () => {
+    const path = 'p'.repeat(2048 - 'https://a.example/'.length);
+    expect(canonicalUrl(` https://a.example/${path} \n`)).toBe(`https://a.example/${path}`);
+    expect(canonicalUrl(`https://a.example/${path}x`)).toBeNull();
+    // Each space becomes %20: short enough as given, too long as the link it would be known by.
+    expect(canonicalUrl(`https://a.example/${' '.repeat(1000)}${'p'.repeat(500)}`)).toBeNull();
+  });
+
   it.each(['', 'not a url', '/relative/path', 'javascript:alert(1)', 'data:text/html,x', 'ftp://example.com/a', 'https://user:pw@example.com/a', 'mailto:a@b.c'])(
     'refuses %j',
     (raw) => {

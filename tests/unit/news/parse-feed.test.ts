@@ -299,6 +299,30 @@ describe('parseFeed: broken and hostile input is {ok:false}, never a throw', () 
     );
   });
 
+  it('a feed does not choose how big an article is: titles cut at 300, long ids hashed, overlong links dropped', async () => {
+    const words = 'Tesla body text in the title '.repeat(40_000);
+    const longGuid = `tag:feed.example,2026:${'g'.repeat(5000)}`;
+    const items = [
+      `<item><title>${words}</title><link>https://big.example/a</link><guid>${longGuid}</guid></item>`,
+      `<item><title>Same guid, polled again</title><link>https://big.example/b</link><guid>${longGuid}</guid></item>`,
+      `<item><title>Link too long</title><link>https://big.example/${'p'.repeat(2100)}</link></item>`,
+      `<item><title>Link just fits</title><link>https://big.example/${'p'.repeat(2000)}</link></item>`,
+    ];
+    const articles = await articlesOf(`<rss version="2.0"><channel><title>${'T'.repeat(10_000)}</title>${items.join('')}</channel></rss>`);
+    // The second item repeats the first's guid, so it is the same article (one per guid in a feed).
+    expect(articles.map((a) => a.url)).toEqual(['https://big.example/a', `https://big.example/${'p'.repeat(2000)}`]);
+    const [cut, fits] = articles;
+    expect(cut!.title.length).toBeLessThanOrEqual(300);
+    expect(cut!.title).toMatch(/^Tesla body text in the title .*…$/);
+    // One guid, one id: the second item with it is the same article, however long the guid.
+    expect(cut!.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((await articlesOf(`<rss version="2.0"><channel><title>t</title>${items[1]}</channel></rss>`))[0]!.id).toBe(cut!.id);
+    expect(fits!.id).toMatch(/^sha256:/);
+    articles.forEach(expectContractArticle);
+    const outcome = await parseFeed(`<rss version="2.0"><channel><title>${'T'.repeat(10_000)}</title>${items[3]}</channel></rss>`, ctx);
+    expect(outcome.ok && outcome.feedTitle!.length).toBeLessThanOrEqual(300);
+  });
+
   it('a duplicate guid within one feed yields one article', async () => {
     const item = '<item><title>Same story twice</title><link>https://dup.example/a</link><guid>same</guid></item>';
     const articles = await articlesOf(`<rss version="2.0"><channel><title>t</title>${item}${item}</channel></rss>`);

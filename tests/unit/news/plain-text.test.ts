@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainText, summaryText, truncate } from '@/lib/news/parse/plain-text';
+import { plainText, leadingText, truncate } from '@/lib/news/parse/plain-text';
 
 describe('plainText', () => {
   it('strips tags, decodes entities after stripping, collapses whitespace', () => {
@@ -96,18 +96,18 @@ describe('plainText on hostile text (linear time)', () => {
   });
 });
 
-describe('summaryText', () => {
+describe('leadingText', () => {
   it('is the truncated plain text', () => {
-    expect(summaryText('<p>Stocks <b>rose</b></p>')).toBe('Stocks rose');
+    expect(leadingText('<p>Stocks <b>rose</b></p>')).toBe('Stocks rose');
     const long = `<p>${'Shares moved after the results. '.repeat(1000)}</p>`;
-    expect(summaryText(long)).toBe(truncate(plainText(long)));
-    expect(summaryText(long).length).toBeLessThanOrEqual(300);
+    expect(leadingText(long)).toBe(truncate(plainText(long)));
+    expect(leadingText(long).length).toBeLessThanOrEqual(300);
   });
 
   it('reads only the start of a long text, leaving no half tag, entity or surrogate where it cut', () => {
     const words = 'word '.repeat(40);
-    expect(summaryText(`${words}<span class="${'x'.repeat(9000)}">tail`)).toBe(words.trim());
-    expect(summaryText(`${words}${' '.repeat(8192 - words.length - 3)}&amp;tail`)).toBe(words.trim());
-    expect(summaryText(`${words}${' '.repeat(8192 - words.length - 1)}\u{1F4C8}tail`)).toBe(words.trim());
+    expect(leadingText(`${words}<span class="${'x'.repeat(9000)}">tail`)).toBe(words.trim());
+    expect(leadingText(`${words}${' '.repeat(8192 - words.length - 3)}&amp;tail`)).toBe(words.trim());
+    expect(leadingText(`${words}${' '.repeat(8192 - words.length - 1)}\u{1F4C8}tail`)).toBe(words.trim());
   });
 });
