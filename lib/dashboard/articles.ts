@@ -32,7 +32,8 @@ export interface ListedArticle extends Article {
 /** Bounds memory for a page left open all day; the oldest fall off (well above the 200 the page must keep). */
 export const MAX_LISTED = 1_000;
 
-function sortTimeOf(a: Article): number {
+/** publishedAt, else firstSeenAt, in ms; 0 when neither parses. */
+export function sortTimeOf(a: Article): number {
   const t = Date.parse(a.publishedAt ?? a.firstSeenAt ?? '');
   return Number.isNaN(t) ? 0 : t;
 }

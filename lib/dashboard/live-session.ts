@@ -69,6 +69,11 @@ export class LiveSession {
   private ticker: unknown = null;
   private lastTickAt = 0;
   private lastByteAt = 0;
+  /**
+   * The current stream was opened fresh (no cursor) and has not sent news yet: its first news event
+   * is the latest articles, not arrivals. A resume of it keeps this; a `since` stream's catch-up is arrivals.
+   */
+  private backlogDue = false;
   /** Bumped whenever a connection or fetch is abandoned, so its late callbacks are ignored. */
   private generation = 0;
 
@@ -234,6 +239,7 @@ export class LiveSession {
     const { symbols, q, options } = this.settings;
     let url: string;
     const headers: Record<string, string> = {};
+    if (next.kind !== 'resume') this.backlogDue = next.kind === 'fresh';
     if (next.kind === 'resume' && this.connUrl) {
       url = this.connUrl;
       headers['Last-Event-ID'] = next.lastEventId;
@@ -263,7 +269,9 @@ export class LiveSession {
         if (!message) return;
         if (message.kind === 'final') return this.finished(message);
         this.failures = 0;
-        this.dispatch({ type: 'message', message, now: this.deps.now() });
+        const backlog = message.kind === 'news' && this.backlogDue;
+        if (message.kind === 'news') this.backlogDue = false;
+        this.dispatch({ type: 'message', message, now: this.deps.now(), backlog });
       },
       onClosed: () => {
         if (!current()) return;

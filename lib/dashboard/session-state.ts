@@ -1,5 +1,5 @@
 import type { Article, FeedWarning } from '@/lib/contract/article';
-import { mergeArticles, type ListedArticle } from './articles';
+import { mergeArticles, sortTimeOf, type ListedArticle } from './articles';
 import type { StreamMessage } from './stream-messages';
 import { clampProgress } from './time';
 
@@ -67,7 +67,12 @@ export interface SessionState {
 export type SessionAction =
   | { type: 'start'; openEnded: boolean; now: number }
   | { type: 'opened' }
-  | { type: 'message'; message: Exclude<StreamMessage, { kind: 'final' }>; now: number }
+  /**
+   * `backlog`: the first news event of a fresh stream (no cursor). It brings the latest articles,
+   * which the page lists like a snapshot's; only those published since the previous stream's last
+   * news event arrived while the page watched.
+   */
+  | { type: 'message'; message: Exclude<StreamMessage, { kind: 'final' }>; now: number; backlog?: boolean }
   | { type: 'snapshot'; articles: readonly Article[] }
   | { type: 'too-old-catch-up'; articles: readonly Article[]; now: number }
   | { type: 'lost'; since: number; offline: boolean }
@@ -115,8 +120,11 @@ function settleAway(state: SessionState, now: number, truncated = false): Sessio
   };
 }
 
-function withArrivals(state: SessionState, batch: readonly Article[], now: number): SessionState {
-  const { list, added } = mergeArticles(state.articles, batch, now);
+function withArrivals(state: SessionState, batch: readonly Article[], now: number, backlog = false): SessionState {
+  const arriving = backlog ? batch.filter((a) => publishedSinceLastNews(state, a)) : batch;
+  const earlier = arriving === batch ? [] : batch.filter((a) => !publishedSinceLastNews(state, a));
+  const listed = earlier.length > 0 ? mergeArticles(state.articles, earlier).list : state.articles;
+  const { list, added } = mergeArticles(listed, arriving, now);
   if (added.length === 0 && list === state.articles) return state;
   return {
     ...state,
@@ -125,6 +133,15 @@ function withArrivals(state: SessionState, batch: readonly Article[], now: numbe
     away: state.away && { ...state.away, added: state.away.added + added.length },
     awayNotice: withStragglers(state, added),
   };
+}
+
+/**
+ * Published (on the server's clock, read through the measured skew) after the page's latest news
+ * event; never, before the session's first. RSS stamps whole seconds, often before the article
+ * reaches the server, so a story stamped just before that event may be listed without the flag.
+ */
+function publishedSinceLastNews(state: SessionState, article: Article): boolean {
+  return state.lastNewsAt !== null && sortTimeOf(article) - state.skewMs > state.lastNewsAt;
 }
 
 /**
@@ -182,7 +199,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       };
     }
     case 'message':
-      return applyMessage(state, action.message, action.now);
+      return applyMessage(state, action.message, action.now, action.backlog);
     case 'too-old-catch-up': {
       const next = withArrivals(state, action.articles, action.now);
       const added = next.arrivals.seq === state.arrivals.seq ? 0 : next.arrivals.articles.length;
@@ -217,7 +234,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
   }
 }
 
-function applyMessage(state: SessionState, message: Exclude<StreamMessage, { kind: 'final' }>, now: number): SessionState {
+function applyMessage(state: SessionState, message: Exclude<StreamMessage, { kind: 'final' }>, now: number, backlog = false): SessionState {
   if (message.kind === 'connected') {
     const serverNow = Date.parse(message.timestamp);
     const skewMs = Number.isNaN(serverNow) ? 0 : serverNow - now;
@@ -234,7 +251,7 @@ function applyMessage(state: SessionState, message: Exclude<StreamMessage, { kin
       away: state.away?.needsCatchUp ? { ...state.away, reconnected: true } : state.away,
     };
   }
-  const next = withArrivals(state, message.articles, now);
+  const next = withArrivals(state, message.articles, now, backlog);
   const caughtUp = next.away?.reconnected ? { ...next.away, caughtUp: true } : next.away;
   return settleAway(
     {

@@ -382,6 +382,26 @@ describe('LiveSession: switching while live', () => {
     expect(s.phases).toEqual(['connecting', 'live']);
   });
 
+  it('after a watchlist switch, the fresh stream’s latest articles are new only if published since the last news', async () => {
+    const { s } = await liveSession();
+    const lastNewsAt = Date.now();
+    const seen: string[][] = [];
+    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+    await advance(2_000);
+    s.update({ symbols: ['TSLA', 'AAPL'], q: '', options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS);
+    const switched = server.last().open();
+    connected(switched, 'w0', 60_000, ['TSLA', 'AAPL']);
+    const article = (id: string, publishedAt: number) => wireArticle(id, { symbols: ['AAPL'], publishedAt: iso(publishedAt) });
+    // AAPL's older headlines, and a TSLA story published between the old stream's last news and the switch.
+    const articles = [article('aapl-old', lastNewsAt - 3_600_000), article('aapl-edge', lastNewsAt), article('tsla-new', lastNewsAt + 1_000)];
+    switched.event('w1', progressData('t', 0.01, { timestamp: iso(Date.now()), symbols: ['TSLA', 'AAPL'], news: { count: 3, articles } }));
+    await settle();
+    expect(s.ids()).toEqual(expect.arrayContaining(['aapl-old', 'aapl-edge', 'tsla-new']));
+    expect(seen).toEqual([['tsla-new']]);
+    expect(s.getState().articles.filter((a) => a.arrivedAt !== undefined).map((a) => a.id)).toEqual(['tsla-new']);
+  });
+
   it('does nothing before Start, and a switch while offline waits for the network', async () => {
     const s = session();
     s.update({ symbols: ['AAPL'], q: '', options: OPEN });
@@ -405,9 +425,56 @@ describe('LiveSession: arrivals', () => {
     s.onArrivals((added) => seen.push(added.map((a) => a.id)));
     const req = await live(s);
     news(req, 'n2', 0.1, ['a1', 'a2']);
-    news(req, 'n3', 0.2, ['a2']);
+    news(req, 'n3', 0.2, ['a2', 'a3']);
     await settle();
-    expect(seen).toEqual([['a1'], ['a2']]);
+    expect(seen).toEqual([['a2'], ['a3']]);
+  });
+
+  it('a fresh stream’s first news is the latest articles, listed like a snapshot, even when Start beat the snapshot', async () => {
+    const s = session();
+    const seen: string[][] = [];
+    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+    s.start();
+    await settle();
+    const req = server.last().open();
+    connected(req, 'c0');
+    news(req, 'n1', 0.01, ['a1', 'a2']);
+    await settle();
+    expect(s.ids().sort()).toEqual(['a1', 'a2']);
+    expect(s.getState().articles.every((a) => a.arrivedAt === undefined)).toBe(true);
+    expect(seen).toEqual([]);
+    news(req, 'n2', 0.02, ['a3']);
+    await settle();
+    expect(seen).toEqual([['a3']]);
+    expect(s.getState().articles.find((a) => a.id === 'a3')?.arrivedAt).toBe(Date.now());
+  });
+
+  it('a resume before the first news keeps it the latest; a since stream’s first news (its catch-up) is arrivals', async () => {
+    const s = session();
+    const seen: string[][] = [];
+    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+    s.start();
+    await settle();
+    const first = server.last().open();
+    connected(first, 'c0');
+    await settle();
+    first.fail();
+    await advance(5_000);
+    const resumed = server.last();
+    expect(resumed.headers['Last-Event-ID']).toBe('c0');
+    resumed.open();
+    news(resumed, 'n1', 0.01, ['a1']);
+    await settle();
+    expect(seen).toEqual([]);
+    resumed.event('f1', finalData('t'));
+    await advance(SEAM_JITTER_MS);
+    const next = server.last();
+    expect(next.param('since')).toBe('f1');
+    next.open();
+    connected(next, 'c1');
+    news(next, 'm1', 0.01, ['a2']);
+    await settle();
+    expect(seen).toEqual([['a2']]);
   });
 
   it('snapshot articles join the list without counting as arrivals', async () => {

@@ -38,6 +38,25 @@ describe('sessionReducer', () => {
     expect(state.lastNewsAt).toBe(T);
   });
 
+  it('a backlog event (a fresh stream’s first) is listed unflagged, except what was published since the last news, on the server’s clock', () => {
+    const backlog = (message: Extract<StreamMessage, { kind: 'news' }>, now = T): SessionAction => ({ type: 'message', message, now, backlog: true });
+    const at = (id: string, ms: number) => received(id, 0, { publishedAt: new Date(ms).toISOString() });
+    // Start: nothing came before, so the whole first batch is the latest news.
+    const first = run(start(), msg(connected), backlog(news(0.1, ['a', 'b'])));
+    expect(first.articles.map((a) => a.id).sort()).toEqual(['a', 'b']);
+    expect(first.articles.every((a) => a.arrivedAt === undefined)).toBe(true);
+    expect(first.arrivals.seq).toBe(0);
+    expect(first.lastNewsAt).toBe(T);
+    // A switch: the server's clock is 2 s behind the page's (skew −2 s), the last news came at T.
+    const serverT = T - 2_000;
+    const switched = sessionReducer(first, msg(connected));
+    const next = sessionReducer(switched, backlog(news(0.1, [], { articles: [at('before', serverT - 500), at('after', serverT + 500), at('b', serverT + 900)] }), T + 3_000));
+    expect(next.arrivals.articles.map((a) => a.id)).toEqual(['after']);
+    expect(next.articles.find((a) => a.id === 'before')?.arrivedAt).toBeUndefined();
+    // Already listed: a resent copy is never flagged, whatever its time.
+    expect(next.articles.find((a) => a.id === 'b')?.arrivedAt).toBeUndefined();
+  });
+
   it('lets progress only move forward within a stream, and restarts it for a new one', () => {
     const state = run(start(false), msg(connected), msg(news(0.4, [])), msg(news(0.3, [])));
     expect(state.progress).toBe(0.4);
