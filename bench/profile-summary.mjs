@@ -3,9 +3,9 @@
  * `node bench/profile-summary.mjs <dir-or-files…> [--from=S --to=S | --results=FILE.json --phase=P]
  * [--out=FILE.md]`: reads the V8 CPU profiles that `npm run bench -- --profile` leaves in
  * bench/.tmp/profiles and writes what a reader needs from them: where the CPU time went, by self
- * time and by inclusive time, and how much of it ran under the middleware's request adaptation and
- * under the stream route's. The raw profiles are tens of MiB each, so the results keep this
- * summary (and the profile itself, gzipped, beside it).
+ * time and by inclusive time, and how much of it ran under the middleware's request adaptation,
+ * under the stream route's, and under timers (the streams' own events). The raw profiles are tens
+ * of MiB each, so the results keep this summary (and the profile itself, gzipped, beside it).
  *
  * --from/--to keep only the samples between those seconds of every profile. --results/--phase take
  * each profile's own window from a scale run's results, where every profiled run names its profile
@@ -91,7 +91,7 @@ function summarize({ file, window }) {
   const self = new Map();
   const inclusive = new Map();
   const area = new Map();
-  const under = { middleware: 0, streamRoute: 0, mcpRoute: 0 };
+  const under = { middleware: 0, streamRoute: 0, mcpRoute: 0, timers: 0 };
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     const cf = node.callFrame;
@@ -102,7 +102,7 @@ function summarize({ file, window }) {
     // Walk up once per sample owner: inclusive time per function (counted once per stack) and
     // whether the stack runs under the middleware or a route.
     const seen = new Set();
-    const flags = { middleware: false, streamRoute: false, mcpRoute: false };
+    const flags = { middleware: false, streamRoute: false, mcpRoute: false, timers: false };
     for (let n = node; n; n = byId.get(parent.get(n.id))) {
       const f = n.callFrame;
       const k = `${f.functionName || '(anonymous)'} ${place(f)}`;
@@ -113,6 +113,8 @@ function summarize({ file, window }) {
       if (/middleware/.test(f.url) || /^(runMiddleware|adapter)$/.test(f.functionName)) flags.middleware = true;
       if (/stream-news/.test(f.url)) flags.streamRoute = true;
       if (/api\/mcp\/route/.test(f.url)) flags.mcpRoute = true;
+      // Streams' news ticks and heartbeats, and the socket writes they flush in the same turn.
+      if (f.url === 'node:internal/timers' && /^(listOnTimeout|processTimers)$/.test(f.functionName)) flags.timers = true;
     }
     for (const k of Object.keys(under)) if (flags[k]) under[k] += us;
   }
@@ -137,6 +139,7 @@ for (const s of inputs.map(summarize)) {
   lines.push(`| the middleware (middleware.ts, Next's adapter/runMiddleware) | ${ms(s.under.middleware)} | ${pct(s.under.middleware, s.busyUs)} |`);
   lines.push(`| the SSE route (app/api/mcp/stream-news) | ${ms(s.under.streamRoute)} | ${pct(s.under.streamRoute, s.busyUs)} |`);
   lines.push(`| the MCP route (app/api/mcp) | ${ms(s.under.mcpRoute)} | ${pct(s.under.mcpRoute, s.busyUs)} |`);
+  lines.push(`| timers: stream ticks and heartbeats, with the writes they flush | ${ms(s.under.timers)} | ${pct(s.under.timers, s.busyUs)} |`);
   lines.push('', 'Top functions by self time:', '', '| function | self, ms | share of busy |', '|---|---:|---:|');
   for (const [k, us] of top(s.self, 25, (k) => k.startsWith('(idle)'))) lines.push(`| \`${k}\` | ${ms(us)} | ${pct(us, s.busyUs)} |`);
   lines.push('', 'Top functions by inclusive time (outside Node internals):', '', '| function | inclusive, ms | share of busy |', '|---|---:|---:|');
