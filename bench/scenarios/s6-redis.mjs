@@ -13,7 +13,7 @@ import { startFeedServer } from '../lib/feed-server.mjs';
 import { operatorEnv } from '../lib/operator-env.mjs';
 import { rssBytes } from '../lib/proc-stats.mjs';
 import { startRedis } from '../lib/redis-process.mjs';
-import { waitForActive } from '../lib/server-process.mjs';
+import { quietBeforeDrop, waitForActive } from '../lib/server-process.mjs';
 import { round } from '../lib/stats.mjs';
 import { hold, interleaved, markPhase, memoryFigures, openLoad, startWarm, upstreamFigures } from './stream-run.mjs';
 import { symbolSet } from './symbols.mjs';
@@ -83,6 +83,8 @@ async function measure(ctx, rep, v, feeds) {
     run.redis = { open: rate(beforeOpen, afterOpen, openEnd - openStart), hold: rate(beforeHold, afterHold, holdEnd - holdStart) };
     run.upstream = upstreamFigures(feeds, openStart, holdEnd, c.intervalMs, Math.min(c.symbols, c.n) + 1);
     run.upstreamHold = upstreamFigures(feeds, holdStart, holdEnd, c.intervalMs, Math.min(c.symbols, c.n) + 1);
+    // As in scenario 1: the heap probes' forced GCs are not the cleanup's work.
+    await Promise.all(handles.map((h) => quietBeforeDrop(h.server, ctx.config.quietBeforeDropMs)));
     const drops = await Promise.all(handles.map((h) => h.client.call('drop')));
     const zeros = await Promise.all(handles.map((h) => waitForActive(h.server, 0, 120_000)));
     run.disconnect = { toZeroMs: zeros.some((z) => z === null) ? null : Math.max(...zeros) - Math.min(...drops.map((d) => d.startedAt)) };
