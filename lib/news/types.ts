@@ -19,6 +19,13 @@ export interface SequencedArticle {
   /** When the deployment first saw it (ms): what "arrived after a cursor" is measured by. */
   firstSeen: number;
   /**
+   * It entered its feed while this process already had that feed in view (not in the first fetch
+   * or shared state it read of it), so `firstSeen` is when it reached the deployment, not merely
+   * when this process began to watch. A time that is not this process's own cursor (an ISO
+   * `since`, a cursor from before a restart) can then be compared with `firstSeen` as well.
+   */
+  arrived: boolean;
+  /**
    * Deployment-wide numbers of this story's copies (one per feed carrying it), present when the
    * feed is shared through Redis: the same on every instance, so a cursor can carry them.
    */

@@ -8,7 +8,8 @@ import { processEpoch, type SharedMarks, type StreamCursor } from './cursor';
  * `floor`: from a cursor of a shared deployment, per feed the highest deployment-wide number sent;
  * kept for the whole stream, as this instance's view may still lag behind the one that issued it.
  * `time`: the fallback when neither applies (cursor from another process, Redis-less, or an ISO
- * `since`): articles sorted at or before it were sent.
+ * `since`): articles sorted at or before it were sent, except one that reached the deployment after
+ * it while its feed was already in view (`arrived`): that one cannot have been sent before it.
  * `seenBy`: a cursor's time when it delivered nothing (a `connected` event's id): articles first
  * seen at or before it were sent. Without `time` the cursor is this process's own; with it, only
  * articles whose first-seen time the deployment shares (Redis) can be compared by it, and the
@@ -91,7 +92,7 @@ export function catchUp(newestFirst: readonly Article[]): { articles: Article[];
   return { articles: newestFirst.slice(0, CATCH_UP_MAX).reverse(), truncated: newestFirst.length > CATCH_UP_MAX };
 }
 
-function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'firstSeen' | 'copies'>, delivered: Delivered): boolean {
+function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'firstSeen' | 'arrived' | 'copies'>, delivered: Delivered): boolean {
   const { floor } = delivered;
   // A copy numbered at or below what the cursor says was delivered: sent before, wherever.
   const comparable = floor ? (item.copies ?? []).filter((c) => c.epoch === floor.epoch && floor.byFeed.has(c.feed)) : [];
@@ -99,7 +100,9 @@ function isNew(item: Pick<SequencedArticle, 'seq' | 'sortTime' | 'firstSeen' | '
   if (delivered.local !== undefined) return item.seq > delivered.local;
   if (comparable.length > 0) return true;
   if (delivered.seenBy !== undefined && (delivered.time === undefined || item.copies !== undefined)) return item.firstSeen > delivered.seenBy;
-  if (delivered.time !== undefined) return item.sortTime > delivered.time;
+  // Published after the time, or reached the deployment after it while its feed was already in
+  // view: feeds stamp publication in whole seconds and often before an article reaches us.
+  if (delivered.time !== undefined) return item.sortTime > delivered.time || (item.arrived && item.firstSeen > delivered.time);
   return true;
 }
 

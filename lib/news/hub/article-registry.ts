@@ -11,6 +11,8 @@ import type { FeedArticle, SequencedArticle, SharedCopy } from '../types';
 interface Entry {
   seq: number;
   firstSeenAt: number;
+  /** Made from a later view of a feed already in view (SequencedArticle.arrived). */
+  arrived: boolean;
 }
 
 const MAX_ENTRIES = 50_000;
@@ -19,6 +21,11 @@ const MAX_ENTRIES = 50_000;
 export interface FeedOfArticle {
   key: string;
   tags: string[];
+}
+
+export interface SequenceOptions {
+  shared?: SharedCopy & { firstSeenAt: number };
+  inView?: boolean;
 }
 
 export class ArticleRegistry {
@@ -36,18 +43,19 @@ export class ArticleRegistry {
   /**
    * `feed.tags`: the feed's own tags, given to its articles (one array per feed, shared by them).
    * `shared`, for an article from a shared feed state: its deployment-wide number and first-seen
-   * time, which wins over this process's so every instance shows the same time.
+   * time, which wins over this process's so every instance shows the same time. `inView`: the
+   * feed was in view before this fetch, so an article new to the registry now has just arrived.
    */
-  sequence(feed: FeedOfArticle, article: FeedArticle, now = Date.now(), shared?: SharedCopy & { firstSeenAt: number }): SequencedArticle {
+  sequence(feed: FeedOfArticle, article: FeedArticle, now = Date.now(), { shared, inView = false }: SequenceOptions = {}): SequencedArticle {
     const key = `${feed.key}\n${article.id}`;
     const url = article.url.toLowerCase();
-    const entry = this.entries.get(key) ?? this.byUrl.get(url) ?? { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now };
+    const entry = this.entries.get(key) ?? this.byUrl.get(url) ?? { seq: ++this.counter, firstSeenAt: shared?.firstSeenAt ?? now, arrived: inView };
     touch(this.entries, key, entry);
     touch(this.byUrl, url, entry);
     const firstSeenAt = shared?.firstSeenAt ?? entry.firstSeenAt;
     const sortTime = article.publishedAt ? Date.parse(article.publishedAt) : firstSeenAt;
     const tagged = articleWithSymbols(article, feed.tags, firstSeenAt);
-    const sequenced: SequencedArticle = { article: tagged, seq: entry.seq, sortTime, firstSeen: firstSeenAt };
+    const sequenced: SequencedArticle = { article: tagged, seq: entry.seq, sortTime, firstSeen: firstSeenAt, arrived: entry.arrived };
     if (shared) sequenced.copies = [{ feed: shared.feed, epoch: shared.epoch, n: shared.n }];
     return sequenced;
   }

@@ -40,7 +40,8 @@ function combine(earlier: Story, later: Story): Story {
   const symbolScoped = a.article.scope === 'symbol' ? a : b.article.scope === 'symbol' ? b : a;
   const copies = a.copies || b.copies ? [...(a.copies ?? []), ...(b.copies ?? [])] : undefined;
   return {
-    item: { ...symbolScoped, seq: Math.min(a.seq, b.seq), firstSeen: Math.min(a.firstSeen, b.firstSeen), ...(copies ? { copies } : {}) },
+    // Arrived only if every copy did: a copy from a feed's first view may be older than the watching.
+    item: { ...symbolScoped, seq: Math.min(a.seq, b.seq), firstSeen: Math.min(a.firstSeen, b.firstSeen), arrived: a.arrived && b.arrived, ...(copies ? { copies } : {}) },
     feeds: new Set([...earlier.feeds, ...later.feeds]),
     keys: new Set([...earlier.keys, ...later.keys]),
   };

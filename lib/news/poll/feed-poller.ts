@@ -50,6 +50,8 @@ export class FeedPoller implements RoundHost {
   idleSince = Date.now();
   leaseLosses = 0;
   private round: FeedRound = initialRound();
+  /** Articles of this feed were read before (a fetch or a shared state): what is new to the registry from now on has arrived. */
+  private inView = false;
   /** Id of the shared state last adopted. */
   private adopted?: string;
   /** Earliest next round after losing the lease race (the winner's result is awaited until then). */
@@ -232,7 +234,9 @@ export class FeedPoller implements RoundHost {
 
   apply(outcome: LoadOutcome, next: FeedRound, now: number): void {
     if (outcome.kind === 'articles') {
-      const sequenced = outcome.articles.map((a) => this.options.registry.sequence(this.feed, a, now));
+      const inView = this.inView;
+      const sequenced = outcome.articles.map((a) => this.options.registry.sequence(this.feed, a, now, { inView }));
+      this.inView = true;
       const fresh = keepUnchanged(this.articles, sequenced);
       const state = { coveredSince: this.coveredSince || undefined, lastFetchAt: this.round.lastSuccessAt };
       const kept = retain(this.adopted === undefined ? this.articles : [], fresh, state, historyKeys, now);
@@ -272,11 +276,11 @@ export class FeedPoller implements RoundHost {
     const registry = this.options.registry;
     this.adopted = id;
     this.round = round;
+    const inView = this.inView;
     const sequenced = articles.map((x) =>
-      epoch === undefined
-        ? registry.sequence(this.feed, x.a, x.f)
-        : registry.sequence(this.feed, x.a, x.f, { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f }),
+      registry.sequence(this.feed, x.a, x.f, { inView, shared: epoch === undefined ? undefined : { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f } }),
     );
+    this.inView = true;
     this.articles = keepUnchanged(this.articles, sequenced);
     this.mark = epoch !== undefined && mark !== undefined ? { epoch, n: mark } : undefined;
     this.coveredSince = state.coveredSince ?? Math.min(...this.articles.map((a) => a.sortTime), state.attemptAt);

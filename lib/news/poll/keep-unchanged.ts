@@ -16,7 +16,7 @@ export function keepUnchanged(previous: readonly SequencedArticle[], fresh: Sequ
 }
 
 function sameSequenced(a: SequencedArticle, b: SequencedArticle): boolean {
-  return a.seq === b.seq && a.sortTime === b.sortTime && a.firstSeen === b.firstSeen && sameCopies(a.copies, b.copies) && sameFields(a.article, b.article);
+  return a.seq === b.seq && a.sortTime === b.sortTime && a.firstSeen === b.firstSeen && a.arrived === b.arrived && sameCopies(a.copies, b.copies) && sameFields(a.article, b.article);
 }
 
 function sameCopies(a: SharedCopy[] | undefined, b: SharedCopy[] | undefined): boolean {

@@ -22,6 +22,18 @@ describe('ArticleRegistry', () => {
     expect(registry.sequence(feed('feed-3'), article('x', { url: 'https://news.example/b' }), 4000).seq).toBe(b.seq);
   });
 
+  it('an article is `arrived` only when first seen in a later view of a feed already in view, for good', () => {
+    const registry = new ArticleRegistry();
+    expect(registry.sequence(feed('f'), article('initial'), 1000).arrived).toBe(false);
+    const later = registry.sequence(feed('f'), article('later'), 2000, { inView: true });
+    expect(later).toMatchObject({ arrived: true, firstSeen: 2000 });
+    // Seen again, or first read by another feed's first view: the story arrived when it did.
+    expect(registry.sequence(feed('f'), article('later'), 3000).arrived).toBe(true);
+    expect(registry.sequence(feed('g'), article('other-id', { url: 'https://news.example/later' }), 3000).arrived).toBe(true);
+    // A story a feed held when first read did not arrive then, whichever view sees it again.
+    expect(registry.sequence(feed('f'), article('initial'), 4000, { inView: true }).arrived).toBe(false);
+  });
+
   it('dated articles sort by publishedAt and gain no firstSeenAt; undated ones keep their first-seen time', () => {
     const registry = new ArticleRegistry();
     const dated = registry.sequence(feed('f'), article('d', { publishedAt: '2025-11-25T10:00:00.000Z' }), 5000);

@@ -78,6 +78,17 @@ describe('FeedPoller: one upstream fetch per period however many subscribers', (
     expect(await waitFor(() => count() === 1, 2000)).toBe(true);
   });
 
+  it.concurrent('what the first fetch finds has not `arrived`; an article new in a later fetch has, even when stamped earlier', async (ctx) => {
+    const { path, poller, subscribe, count } = setup(ctx);
+    feeds.set(path, rssFeed('f', [item(1)]));
+    subscribe(300);
+    expect(await waitFor(() => poller.articles.length === 1, 2000)).toBe(true);
+    feeds.set(path, rssFeed('f', [item(1), item(0)]));
+    expect(await waitFor(() => poller.articles.length === 2, 3000)).toBe(true);
+    expect(count()).toBeGreaterThanOrEqual(2);
+    expect(poller.articles.map((a) => [a.article.id, a.arrived]).sort()).toEqual([['id-0', true], ['id-1', false]]);
+  });
+
   it.concurrent('unsubscribing during a fetch aborts it and records nothing', async (ctx) => {
     const { path, poller, subscribe, count, changes } = setup(ctx);
     feeds.set(path, { kind: 'hang' });

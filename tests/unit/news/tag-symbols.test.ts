@@ -7,7 +7,7 @@ const owners: Record<string, string | undefined> = { 'yahoo/TSLA': 'TSLA', 'yaho
 const story = (feeds: string[], title: string, summary = ''): Story => {
   const owner = owners[feeds[0]!];
   const article = { id: title, title, url: 'https://x.example/a', source: 's', scope: owner ? 'symbol' as const : 'market' as const, summary, symbols: owner ? [owner] : [] };
-  return { item: { article, seq: 1, sortTime: 0, firstSeen: 0 }, feeds: new Set(feeds), keys: new Set() };
+  return { item: { article, seq: 1, sortTime: 0, firstSeen: 0, arrived: false }, feeds: new Set(feeds), keys: new Set() };
 };
 const tags = (s: Story, symbols = ['TSLA', 'AAPL', 'NVDA']) => tagSymbols(s, symbols, (f) => owners[f]).article.symbols;
 
