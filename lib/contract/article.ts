@@ -24,6 +24,11 @@ export const articleSchema = z.object({
 
 export type Article = z.output<typeof articleSchema>;
 
+/** The time an article is ordered by: publishedAt, else firstSeenAt, in ms; 0 when neither parses. */
+export function sortTimeOf(article: Pick<Article, 'publishedAt' | 'firstSeenAt'>): number {
+  return Date.parse(article.publishedAt ?? article.firstSeenAt ?? '') || 0;
+}
+
 /**
  * `article` with its tags, and its first-seen time when the feed gives no date, built as one
  * literal: a server keeps hundreds of thousands of these, and a literal gives them one compact

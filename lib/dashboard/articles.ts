@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { articleSchema, feedWarningSchema, type Article, type FeedWarning } from '@/lib/contract/article';
+import { articleSchema, feedWarningSchema, sortTimeOf, type Article, type FeedWarning } from '@/lib/contract/article';
 
 /*
  * Articles come from third-party feeds via the server; the browser re-checks their shape with the
@@ -31,12 +31,6 @@ export interface ListedArticle extends Article {
 
 /** Bounds memory for a page left open all day; the oldest fall off (well above the 200 the page must keep). */
 export const MAX_LISTED = 1_000;
-
-/** publishedAt, else firstSeenAt, in ms; 0 when neither parses. */
-export function sortTimeOf(a: Article): number {
-  const t = Date.parse(a.publishedAt ?? a.firstSeenAt ?? '');
-  return Number.isNaN(t) ? 0 : t;
-}
 
 /** `symbols` of a listed article widened by a later copy's tags (a watchlist change re-tags market items). */
 function widenTags(listed: ListedArticle, again: Article): ListedArticle {

@@ -1,5 +1,5 @@
-import type { Article, FeedWarning } from '@/lib/contract/article';
-import { mergeArticles, sortTimeOf, type ListedArticle } from './articles';
+import { sortTimeOf, type Article, type FeedWarning } from '@/lib/contract/article';
+import { mergeArticles, type ListedArticle } from './articles';
 import type { StreamMessage } from './stream-messages';
 import { clampProgress } from './time';
 
@@ -121,8 +121,9 @@ function settleAway(state: SessionState, now: number, truncated = false): Sessio
 }
 
 function withArrivals(state: SessionState, batch: readonly Article[], now: number, backlog = false): SessionState {
-  const arriving = backlog ? batch.filter((a) => publishedSinceLastNews(state, a)) : batch;
-  const earlier = arriving === batch ? [] : batch.filter((a) => !publishedSinceLastNews(state, a));
+  const arriving: Article[] = [];
+  const earlier: Article[] = [];
+  for (const a of batch) (!backlog || publishedSinceLastNews(state, a) ? arriving : earlier).push(a);
   const listed = earlier.length > 0 ? mergeArticles(state.articles, earlier).list : state.articles;
   const { list, added } = mergeArticles(listed, arriving, now);
   if (added.length === 0 && list === state.articles) return state;

@@ -1,4 +1,4 @@
-import type { Article, FeedWarning } from '@/lib/contract/article';
+import { sortTimeOf, type Article, type FeedWarning } from '@/lib/contract/article';
 import type { NewsSubscription } from '@/lib/news/hub/news-hub';
 import type { SequencedArticle } from '@/lib/news/types';
 import { processEpoch, type SharedMarks, type StreamCursor } from './cursor';
@@ -79,7 +79,6 @@ export function fillFromLateFeeds(fill: LateFill, newestFirst: readonly Article[
   return passed;
 }
 
-const sortTimeOf = (article: Article): number => Date.parse(article.publishedAt ?? article.firstSeenAt ?? '') || 0;
 
 /** Most articles a catch-up (`since`) carries, contract §6.2. */
 export const CATCH_UP_MAX = 50;
