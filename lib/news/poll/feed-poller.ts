@@ -50,8 +50,6 @@ export class FeedPoller implements RoundHost {
   idleSince = Date.now();
   leaseLosses = 0;
   private round: FeedRound = initialRound();
-  /** Articles of this feed were read before (a fetch or a shared state): what is new to the registry from now on has arrived. */
-  private inView = false;
   /** Id of the shared state last adopted. */
   private adopted?: string;
   /** Earliest next round after losing the lease race (the winner's result is awaited until then). */
@@ -234,9 +232,8 @@ export class FeedPoller implements RoundHost {
 
   apply(outcome: LoadOutcome, next: FeedRound, now: number): void {
     if (outcome.kind === 'articles') {
-      const inView = this.inView;
+      const inView = this.inView();
       const sequenced = outcome.articles.map((a) => this.options.registry.sequence(this.feed, a, now, { inView }));
-      this.inView = true;
       const fresh = keepUnchanged(this.articles, sequenced);
       const state = { coveredSince: this.coveredSince || undefined, lastFetchAt: this.round.lastSuccessAt };
       const kept = retain(this.adopted === undefined ? this.articles : [], fresh, state, historyKeys, now);
@@ -247,6 +244,14 @@ export class FeedPoller implements RoundHost {
     this.round = next;
     this.adopted = undefined;
     this.notBefore = 0;
+  }
+
+  /**
+   * Articles of this feed were read before (a fetch, or a shared state, succeeded): what is new to
+   * the registry from now on has arrived. Read before the round that brings them is recorded.
+   */
+  private inView(): boolean {
+    return this.round.lastSuccessAt > 0;
   }
 
   report(prev: FeedRound, next: FeedRound): void {
@@ -274,13 +279,12 @@ export class FeedPoller implements RoundHost {
     if (state.id === this.adopted || state.attemptAt < this.round.attemptAt) return false;
     const { id, epoch, mark, articles, ...round } = state;
     const registry = this.options.registry;
+    const inView = this.inView();
     this.adopted = id;
     this.round = round;
-    const inView = this.inView;
     const sequenced = articles.map((x) =>
       registry.sequence(this.feed, x.a, x.f, { inView, shared: epoch === undefined ? undefined : { feed: this.spec.key, epoch, n: x.n, firstSeenAt: x.f } }),
     );
-    this.inView = true;
     this.articles = keepUnchanged(this.articles, sequenced);
     this.mark = epoch !== undefined && mark !== undefined ? { epoch, n: mark } : undefined;
     this.coveredSince = state.coveredSince ?? Math.min(...this.articles.map((a) => a.sortTime), state.attemptAt);
