@@ -59,15 +59,28 @@ function session(options: StreamOptions = OPEN, settings: Partial<SessionSetting
   return Object.assign(s, { phases, ids: () => s.getState().articles.map((a) => a.id) });
 }
 
-/** Starts and brings the first stream live with one article. */
-async function live(s: ReturnType<typeof session>, endsIn = 60_000) {
+/** Starts and brings the first stream to its connected event, before any news. */
+async function startedFresh(s: ReturnType<typeof session>, endsIn = 60_000) {
   s.start();
   await settle();
   const req = server.last().open();
   connected(req, 'c0', endsIn);
+  return req;
+}
+
+/** Starts and brings the first stream live with one article. */
+async function live(s: ReturnType<typeof session>, endsIn = 60_000) {
+  const req = await startedFresh(s, endsIn);
   news(req, 'n1', 0.01, ['a1']);
   await settle();
   return req;
+}
+
+/** The ids each event (or catch-up) added, one list per event, as arrival listeners hear them. */
+function arrivalsOf(s: LiveSession) {
+  const seen: string[][] = [];
+  s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+  return seen;
 }
 
 /** A new session, live with one article on its first stream. */
@@ -385,8 +398,7 @@ describe('LiveSession: switching while live', () => {
   it('after a watchlist switch, the fresh stream’s latest articles are new only if published since the last news', async () => {
     const { s } = await liveSession();
     const lastNewsAt = Date.now();
-    const seen: string[][] = [];
-    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+    const seen = arrivalsOf(s);
     await advance(2_000);
     s.update({ symbols: ['TSLA', 'AAPL'], q: '', options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS);
@@ -421,8 +433,7 @@ describe('LiveSession: switching while live', () => {
 describe('LiveSession: arrivals', () => {
   it('tells listeners about each event’s new articles only', async () => {
     const s = session();
-    const seen: string[][] = [];
-    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
+    const seen = arrivalsOf(s);
     const req = await live(s);
     news(req, 'n2', 0.1, ['a1', 'a2']);
     news(req, 'n3', 0.2, ['a2', 'a3']);
@@ -432,12 +443,8 @@ describe('LiveSession: arrivals', () => {
 
   it('a fresh stream’s first news is the latest articles, listed like a snapshot, even when Start beat the snapshot', async () => {
     const s = session();
-    const seen: string[][] = [];
-    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
-    s.start();
-    await settle();
-    const req = server.last().open();
-    connected(req, 'c0');
+    const seen = arrivalsOf(s);
+    const req = await startedFresh(s);
     news(req, 'n1', 0.01, ['a1', 'a2']);
     await settle();
     expect(s.ids().sort()).toEqual(['a1', 'a2']);
@@ -451,12 +458,8 @@ describe('LiveSession: arrivals', () => {
 
   it('a resume before the first news keeps it the latest; a since stream’s first news (its catch-up) is arrivals', async () => {
     const s = session();
-    const seen: string[][] = [];
-    s.onArrivals((added) => seen.push(added.map((a) => a.id)));
-    s.start();
-    await settle();
-    const first = server.last().open();
-    connected(first, 'c0');
+    const seen = arrivalsOf(s);
+    const first = await startedFresh(s);
     await settle();
     first.fail();
     await advance(5_000);
