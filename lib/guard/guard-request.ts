@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { securityProblems, settings, type Problem, type Settings } from '@/lib/config/settings';
+import { allowedMethods } from '@/lib/http/allowed-methods';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
@@ -40,8 +41,9 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
   const cors = corsHeaders(origin);
 
   if (request.method === 'OPTIONS') {
-    if (origin.kind === 'none') return new Response(null, { status: 204, headers: { Allow: 'GET, POST, DELETE, OPTIONS', Vary: 'Origin' } });
-    return new Response(null, { status: 204, headers: { ...preflightHeaders(origin), Vary: 'Origin' } });
+    const methods = allowedMethods(url.pathname);
+    if (origin.kind === 'none') return new Response(null, { status: 204, headers: { Allow: methods, Vary: 'Origin' } });
+    return new Response(null, { status: 204, headers: { ...preflightHeaders(origin, methods), Vary: 'Origin' } });
   }
 
   const body = await checkBody(request);

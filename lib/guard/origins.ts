@@ -79,10 +79,11 @@ export function corsHeaders(verdict: OriginVerdict): Record<string, string> {
   return { 'Access-Control-Allow-Origin': verdict.origin, 'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS };
 }
 
-export function preflightHeaders(verdict: OriginVerdict): Record<string, string> {
+/** A preflight's grant: `methods` is what the route serves (lib/http/allowed-methods.ts). */
+export function preflightHeaders(verdict: OriginVerdict, methods: string): Record<string, string> {
   return {
     ...corsHeaders(verdict),
-    'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+    'Access-Control-Allow-Methods': methods,
     'Access-Control-Allow-Headers': CORS_ALLOWED_HEADERS,
     'Access-Control-Max-Age': '600',
   };

@@ -1,3 +1,5 @@
+import { GET_ONLY_METHODS } from './allowed-methods';
+
 /** JSON-RPC error codes the API answers with (API_CONTRACT.md "Errors before the stream starts"). */
 export const JsonRpcCode = {
   invalidParams: -32602,
@@ -35,7 +37,7 @@ export function jsonRpcErrorResponse(
 export function getOnlyHandlers(): Record<'POST' | 'PUT' | 'PATCH' | 'DELETE', () => Response> {
   const refuse = () =>
     jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: this endpoint accepts GET only', undefined, {
-      Allow: 'GET, HEAD, OPTIONS',
+      Allow: GET_ONLY_METHODS,
     });
   return { POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
 }

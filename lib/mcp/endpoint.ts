@@ -1,6 +1,7 @@
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { settings } from '@/lib/config/settings';
 import { MAX_BODY_BYTES } from '@/lib/guard/request-bounds';
+import { MCP_METHODS } from '@/lib/http/allowed-methods';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { log } from '@/lib/observability/logger';
 import { countRefusal } from '@/lib/observability/metrics';
@@ -8,9 +9,7 @@ import { requestIdOf } from '@/lib/observability/request-id';
 import { processSingleton } from '@/lib/runtime/process-singleton';
 import { rebindingRejection } from './allowed-hosts';
 import { createNewsServer } from './create-server';
-
-/** Methods the Streamable HTTP transport defines; anything else is a 405 here. */
-export const MCP_METHODS = ['GET', 'POST', 'DELETE'] as const;
+import { isRefusedInput } from './sdk-errors';
 
 /** One handler per process (route bundles may load this module more than once). */
 function handler(): McpHttpHandler {
@@ -23,13 +22,15 @@ function handler(): McpHttpHandler {
     keepAliveMs: settings().streamHeartbeatMs,
     // The guard's bound too, so both layers refuse at the same size.
     maxRequestBodySize: MAX_BODY_BYTES,
-    onerror: (error) => log.warn('mcp.error', { error: error.message }),
+    onerror: (error) => (isRefusedInput(error) ? log.debug('mcp.refused', { error: error.message }) : log.warn('mcp.error', { error: error.message })),
   }));
 }
 
 /** Serves /api/mcp: method and DNS-rebinding checks, then the SDK; never an HTML error or a stack trace. */
 export async function handleMcpRequest(request: Request): Promise<Response> {
-  if (!(MCP_METHODS as readonly string[]).includes(request.method)) return methodNotAllowed();
+  // Stateless: the SDK answers every method but POST with a 405 of its own (GET and DELETE are the
+  // 2025 session operations), under another code and Allow. Refused here, as every other 405 is.
+  if (request.method !== 'POST') return methodNotAllowed();
   const rejected = rebindingRejection(request);
   if (rejected) {
     countRefusal('mcp', rejected.reason);
@@ -45,8 +46,8 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
 }
 
 export function methodNotAllowed(): Response {
-  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, `Method not allowed: /api/mcp accepts ${MCP_METHODS.join(', ')}`, undefined, {
-    Allow: MCP_METHODS.join(', '),
+  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: /api/mcp accepts POST (a stateless server: no GET stream, no session to DELETE)', undefined, {
+    Allow: MCP_METHODS,
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { articleSchema, feedWarningSchema } from '@/lib/contract/article';
-import { parseForms, parseQuery, type ParsedQuery } from '@/lib/contract/filters';
+import { FORM_MAX_CHARS, parseForms, parseQuery, Q_MAX_CHARS, type ParsedQuery } from '@/lib/contract/filters';
 import { LIMITS } from '@/lib/contract/limits';
 import { checkSymbolList, type NewsSelection } from '@/lib/contract/query';
 import { MAX_SYMBOLS, symbolSchema } from '@/lib/contract/symbols';
@@ -38,11 +38,15 @@ const query = z
     ctx.addIssue({ code: 'custom', message: withoutField(parsed.message) });
     return z.NEVER;
   })
+  // For the JSON Schema a model reads; the parser above enforces the same bounds (in characters, as maxLength counts).
+  .meta({ minLength: 1, maxLength: Q_MAX_CHARS })
   .describe('Only articles matching these words (whole words, any case; "a phrase" in double quotes; -word excludes), e.g. earnings "price target" -crypto.');
 
+const FORMS_RULE = `must list 1 or more SEC form types of 1 to ${FORM_MAX_CHARS} letters, digits, "-" or "/", e.g. ["8-K", "10-Q"]`;
+
 const forms = z
-  .array(z.string())
-  .min(1)
+  .array(z.string().meta({ pattern: `^\\s*[A-Za-z0-9/-]{1,${FORM_MAX_CHARS}}\\s*$` }), { error: FORMS_RULE })
+  .min(1, { error: FORMS_RULE })
   .transform((list, ctx) => {
     const parsed = parseForms(list.join(','));
     if (parsed.ok) return parsed.forms;
@@ -67,22 +71,33 @@ function isIsoTime(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && Number.isFinite(Date.parse(value));
 }
 
+/** Either tool's results and progress updates carry a cursor, and an SSE event id is one too. */
+const SINCE_RULE = 'must be an ISO 8601 time (e.g. 2026-01-31T14:00:00Z) or a cursor this API returned: a result\'s or progress update\'s `cursor`, or an SSE event id';
+
 const since = z
-  .string({ error: 'must be an ISO 8601 time or the cursor returned by an earlier stream_market_news call' })
+  .string({ error: SINCE_RULE })
   .trim()
-  .max(400, { error: 'must be an ISO 8601 time or the cursor returned by an earlier stream_market_news call' })
+  .max(400, { error: SINCE_RULE })
   // A cursor's signature and times are verified when the call runs (the key may need a Redis round trip).
   .refine((v) => isIsoTime(v) || /^v3\.[a-z0-9.-]+$/.test(v), {
-    error: 'must be an ISO 8601 time (e.g. 2026-01-31T14:00:00Z) or the cursor returned by an earlier stream_market_news call',
+    error: SINCE_RULE,
   })
   .describe(
     'Continue after an earlier result: its `cursor` (or a progress update\'s), or an ISO 8601 time. The answer then holds ' +
       'what arrived since, oldest first, at most 50 (truncated: true when more). Use it to follow news across calls without repeats.',
   );
 
+/** A strict object whose refusal of an unknown argument lists the arguments there are. */
+function argumentsObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const names = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown argument(s) ${issue.keys.join(', ')}; the arguments are ${names}` : undefined),
+  });
+}
+
 export function streamToolInputSchema() {
   const maxDuration = settings().streamMaxDurationMs;
-  return z.strictObject({
+  return argumentsObject({
     symbol: symbol.optional(),
     symbols: symbols.optional(),
     interval: integerIn(LIMITS.interval.min, LIMITS.interval.max, ' (milliseconds)')
@@ -101,16 +116,14 @@ export function streamToolInputSchema() {
 }
 
 export function snapshotToolInputSchema() {
-  return z
-    .strictObject({
-      symbol: symbol.optional(),
-      symbols: symbols.optional(),
-      limit: integerIn(LIMITS.limit.min, LIMITS.limit.max).default(LIMITS.limit.default).describe('How many of the latest articles to return (default 10).'),
-      since: since.optional(),
-      query: query.optional(),
-      forms: forms.optional(),
-    })
-    .superRefine(oneOfSymbolOrSymbols);
+  return argumentsObject({
+    symbol: symbol.optional(),
+    symbols: symbols.optional(),
+    limit: integerIn(LIMITS.limit.min, LIMITS.limit.max).default(LIMITS.limit.default).describe('How many of the latest articles to return (default 10).'),
+    since: since.optional(),
+    query: query.optional(),
+    forms: forms.optional(),
+  }).superRefine(oneOfSymbolOrSymbols);
 }
 
 /** Which symbols an answer is about: `symbol` for one, `symbols` for a watchlist (as asked). */

@@ -121,8 +121,11 @@ export function feedsForSymbols(symbols: readonly string[], config: FeedConfig =
   return [...byKey.values()];
 }
 
-/** Query parameters whose values are credentials in common feed APIs. */
-const SECRET_PARAM = /key|token|secret|sig|auth|pass|pwd|credential|session/i;
+/**
+ * Query parameters whose values are credentials in common feed APIs, or may be. Over-matching only
+ * hides a harmless value from an operator's view; under-matching shows a credential.
+ */
+const SECRET_PARAM = /key|token|secret|sig|auth|pass|pwd|credential|session|jwt|private|hash|code|^k$/i;
 
 /**
  * A feed URL fit for logs and the key-protected health detail: user-info dropped and

@@ -1,7 +1,9 @@
 import { health } from '@/lib/api/health';
+import { getOnlyHandlers } from '@/lib/http/json-rpc-error';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** GET /api/health — liveness; `?detail=1` for operators (contract §4). */
 export const GET = health;
+export const { POST, PUT, PATCH, DELETE } = getOnlyHandlers();

@@ -8,8 +8,8 @@ export const maxDuration = 300;
 
 /** /api/mcp — the MCP endpoint (Streamable HTTP; 2026-07-28 and 2025-era clients). Contract §3. */
 export const POST = handleMcpRequest;
-export const GET = handleMcpRequest;
-export const DELETE = handleMcpRequest;
+export const GET = methodNotAllowed;
+export const DELETE = methodNotAllowed;
 export const PUT = methodNotAllowed;
 export const PATCH = methodNotAllowed;
 export const HEAD = methodNotAllowed;

@@ -262,6 +262,28 @@ describe('API keys, origins and bounds (table)', () => {
     }
   });
 
+  it('every 405 is JSON with code -32005 and an Allow that OPTIONS repeats and that lists no refused method', async () => {
+    const served: Record<string, string> = {
+      '/api/news': 'GET, HEAD, OPTIONS',
+      '/api/mcp/stream-news': 'GET, HEAD, OPTIONS',
+      '/api/health': 'GET, HEAD, OPTIONS',
+      '/api/metrics': 'GET, HEAD, OPTIONS',
+      '/api/mcp': 'POST, OPTIONS',
+    };
+    for (const [path, allow] of Object.entries(served)) {
+      const options = await call(`${app.url}${path}`, { method: 'OPTIONS', headers: key(KEYS[0]!) });
+      expect(options.status, path).toBe(204);
+      expect(options.headers.get('allow'), path).toBe(allow);
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+        if (allow.includes(method)) continue;
+        const res = await call(`${app.url}${path}`, { method, headers: key(KEYS[0]!) });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        expect(res.json().error.code, `${method} ${path}`).toBe(-32005);
+      }
+    }
+  });
+
   it('refuses request heads over the server limit before the app sees them', async () => {
     const res = await fetch(`${app.url}/api/news?symbol=TSLA`, { headers: { 'X-Padding': 'p'.repeat(20_000), ...key(KEYS[0]!) } });
     expect(res.status).toBe(431);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '@/tests/support/wait';
 
 /**
@@ -54,6 +54,35 @@ describe('/api/mcp handler', () => {
     expect(sseMessages(text)[0]!.result.capabilities).toMatchObject({ tools: {}, logging: {} });
   });
 
+  it("answers a client's malformed requests without logging them as the server's failures; a failure of ours stays a warning", async () => {
+    const { handleMcpRequest } = await load();
+    const { isRefusedInput } = await import('@/lib/mcp/sdk-errors');
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));
+    process.env.LOG_LEVEL = 'warn';
+    try {
+      const malformed = [
+        post('not json'),
+        post('null'),
+        post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { 'content-type': 'text/plain' }),
+        post({ jsonrpc: '2.0', id: 1, method: 'ping' }, { accept: 'application/json' }),
+        post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'mcp-protocol-version': '1999-01-01' }),
+        post({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(70 * 1024) } }),
+      ];
+      for (const request of malformed) {
+        const status = (await handleMcpRequest(request)).status;
+        expect(status).toBeGreaterThanOrEqual(400);
+        expect(status).toBeLessThan(500);
+      }
+    } finally {
+      process.env.LOG_LEVEL = 'error';
+      spy.mockRestore();
+    }
+    expect(lines.filter((line) => line.includes('"mcp.error"'))).toEqual([]);
+    expect(isRefusedInput(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toBe(false);
+    expect(isRefusedInput(new TypeError('Cannot read properties of undefined'))).toBe(false);
+  });
+
   it('refuses a body over 64 KiB with 413 JSON', async () => {
     const { handleMcpRequest } = await load();
     const res = await handleMcpRequest(post({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(70 * 1024) } }));
@@ -92,7 +121,7 @@ describe('/api/mcp handler', () => {
     const { handleMcpRequest } = await load();
     const res = await handleMcpRequest(new Request('http://localhost:3000/api/mcp', { method: 'PUT', headers: { host: 'localhost:3000' } }));
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET, POST, DELETE');
+    expect(res.headers.get('allow')).toBe('POST, OPTIONS');
   });
 
   it('streams progress for the client token, then the result', async () => {

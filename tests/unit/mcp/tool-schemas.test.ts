@@ -25,6 +25,10 @@ describe('stream_market_news arguments', () => {
     [{ symbol: 7 }, 'symbol: must be a ticker string'],
     [{ symbol: 'TSLA', since: 'last tuesday' }, 'since: must be an ISO 8601 time'],
     [{ symbol: 'TSLA', since: '2026-13-45T99:00:00Z' }, 'since: must be an ISO 8601 time'],
+    // Either tool's cursor and an SSE event id are accepted, and the message says so.
+    [{ symbol: 'TSLA', since: 'garbage' }, "since: must be an ISO 8601 time (e.g. 2026-01-31T14:00:00Z) or a cursor this API returned: a result's or progress update's `cursor`, or an SSE event id"],
+    [{ symbol: 'TSLA', forms: [] }, 'forms: must list 1 or more SEC form types of 1 to 12 letters, digits, "-" or "/"'],
+    [{ symbol: 'TSLA', forms: '8-K' }, 'forms: must list 1 or more SEC form types'],
   ])('%j is refused naming the field and the allowed range', (args, message) => {
     const result = schema.safeParse(args);
     expect(result.success).toBe(false);
@@ -34,7 +38,7 @@ describe('stream_market_news arguments', () => {
   it('refuses unknown arguments by name (a misspelt one would otherwise be silently ignored)', () => {
     const result = schema.safeParse({ symbol: 'TSLA', intervall: 5000 });
     expect(result.success).toBe(false);
-    expect(issues(result).join('; ')).toContain('intervall');
+    expect(issues(result).join('; ')).toContain('unknown argument(s) intervall; the arguments are symbol, symbols, interval, duration, limit, since, query, forms');
   });
 
   it('accepts an ISO time or a cursor as since', () => {
@@ -58,7 +62,11 @@ describe('stream_market_news arguments', () => {
     const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: boolean };
     expect(json.required ?? []).toEqual([]);
     expect(json.properties.symbols).toMatchObject({ type: 'array', minItems: 1, maxItems: 25 });
-    expect(json.properties.query).toMatchObject({ type: 'string' });
+    // The bounds the server enforces, stated where a model reads them (contract §6.4).
+    expect(json.properties.query).toMatchObject({ type: 'string', minLength: 1, maxLength: 200 });
+    const formPattern = new RegExp((json.properties.forms!.items as { pattern: string }).pattern);
+    expect(['8-K', '10-Q', ' 4 ', 'SC13G'].every((form) => formPattern.test(form))).toBe(true);
+    expect(['SC 13G', 'TOOLONGFORMTYPE', '', '8-K;'].some((form) => formPattern.test(form))).toBe(false);
     expect(json.additionalProperties).toBe(false);
     expect(json.properties.interval).toMatchObject({ type: 'integer', minimum: 1000, maximum: 300_000, default: 10_000 });
     expect(json.properties.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });

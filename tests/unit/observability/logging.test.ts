@@ -59,6 +59,9 @@ describe('feed observer', () => {
   it('describes feeds without credentials', () => {
     const described = describeFeed(feed.url);
     expect(described).toBe('https://feeds.example.com/rss?s=TSLA&apikey=redacted&token=redacted');
+    expect(describeFeed('https://f.example/x?s=TSLA&k=1&code=2&hash=3&jwt=4&private=5')).toBe(
+      'https://f.example/x?s=TSLA&k=redacted&code=redacted&hash=redacted&jwt=redacted&private=redacted',
+    );
     expect(describeFeed('demo:TSLA')).toBe('demo:TSLA');
     expect(describeFeed('not a url')).toBe('invalid feed URL');
   });
