@@ -7,8 +7,8 @@ import { DEFAULT_SYMBOL, isSymbol, MAX_SYMBOLS, normaliseSymbol, symbolSchema } 
  * Query-string integers arrive as text (or as JSON numbers in tests); "1e12", "3.5", " 10" and ""
  * are refused, and so are repeats and other JSON types, always with the field's allowed range.
  */
-export function queryInteger(field: string, min: number, max: number) {
-  const error = `${field} must be an integer from ${min} to ${max}`;
+export function queryInteger(field: string, min: number, max: number, unit = '') {
+  const error = `${field} must be an integer from ${min} to ${max}${unit}`;
   return z.union([z.number(), z.string()], { error }).transform((value, ctx) => {
     const n = typeof value === 'number' ? value : /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
     if (Number.isInteger(n) && n >= min && n <= max) return n;
@@ -85,8 +85,9 @@ export function streamParamsSchema(maxDurationMs: number) {
   return z
     .object({
       ...selectionShape,
-      interval: queryInteger('interval', LIMITS.interval.min, LIMITS.interval.max).default(LIMITS.interval.default),
-      duration: queryInteger('duration', LIMITS.duration.min, maxDurationMs).default(Math.min(LIMITS.duration.default, maxDurationMs)),
+      // In milliseconds, which the message says: `interval=5` meant as seconds is the usual mistake.
+      interval: queryInteger('interval', LIMITS.interval.min, LIMITS.interval.max, ' (milliseconds)').default(LIMITS.interval.default),
+      duration: queryInteger('duration', LIMITS.duration.min, maxDurationMs, ' (milliseconds)').default(Math.min(LIMITS.duration.default, maxDurationMs)),
       limit: queryInteger('limit', LIMITS.limit.min, LIMITS.limit.max).default(LIMITS.limit.default),
     })
     .strict()

@@ -78,7 +78,7 @@ describe('stream parameters (contract section 1)', () => {
   });
 
   it('rejects integers padded with whitespace (" 10000", "10000 ")', () => {
-    expect(rejection({ interval: ' 10000' })).toContain('interval must be an integer from 1000 to 300000');
+    expect(rejection({ interval: ' 10000' })).toContain('interval must be an integer from 1000 to 300000 (milliseconds)');
     expect(rejection({ limit: '10 ' })).toContain('limit must be an integer from 1 to 50');
   });
 
@@ -98,7 +98,7 @@ describe('stream parameters (contract section 1)', () => {
   it('duration is bounded by STREAM_MAX_DURATION_MS', () => {
     maxDuration = 20_000;
     expect(parse({ duration: '20000' })).toMatchObject({ ok: true, data: { duration: 20_000 } });
-    expect(rejection({ duration: '20001' })).toContain('duration must be an integer from 1000 to 20000');
+    expect(rejection({ duration: '20001' })).toContain('duration must be an integer from 1000 to 20000 (milliseconds)');
     // The default (60 s) must not exceed a smaller maximum.
     expect(parse({})).toMatchObject({ ok: true, data: { duration: 20_000 } });
   });
