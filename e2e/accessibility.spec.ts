@@ -82,6 +82,26 @@ test('the main flow works with the keyboard alone, with visible focus', async ({
   await expect(startButton(page)).toBeFocused();
 });
 
+test('removing a symbol or clearing the filter leaves the keyboard focus in place, not on the page', async ({ page }) => {
+  await page.goto('/dashboard?symbols=FOCA,FOCB,FOCC&q=earnings');
+  const remove = (symbol: string) => page.getByRole('button', { name: `Remove ${symbol}` });
+  await remove('FOCB').focus();
+  await page.keyboard.press('Enter');
+  await expect(remove('FOCB')).toHaveCount(0);
+  // The chip that took its place has the focus; removing the last chip moves it to the one before.
+  await expect(remove('FOCC')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(remove('FOCC')).toHaveCount(0);
+  await expect(remove('FOCA')).toBeFocused();
+  expect(await focusVisible(page)).toBe(true);
+
+  await page.getByRole('button', { name: 'Clear filter' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Clear filter' })).toHaveCount(0);
+  await expect(filterBox(page)).toBeFocused();
+  await expect(filterBox(page)).toHaveValue('');
+});
+
 test('the live dashboard in light and dark, saved as screenshots; new articles announced politely; reduced motion respected', async ({
   page,
 }, testInfo) => {

@@ -89,4 +89,6 @@ test('an open-ended session shows the time to the next update instead of a strea
   await expect(page.getByTestId('next-update')).toHaveText(/^(Next update in 0:0\d|Next update due)$/);
   await expect(page.getByTestId('time-remaining')).toHaveCount(0);
   await stopButton(page).click();
+  // Stopped, nothing is on its way: the line must not still promise an update.
+  await expect(page.getByTestId('next-update')).toHaveText('No updates until you start the stream again');
 });

@@ -80,6 +80,16 @@ test('a live stream shows progress, brings a new article in once, completes and 
   expect(streamRequests.length).toBe(requestsAtEnd);
   await expect.poll(() => activeStreams()).toBe(0);
   await expectNoDuplicates(page);
+
+  // Starting again begins a new session: its count starts at 0, and the last session's arrival,
+  // still under a minute old, is no longer marked New either.
+  await startButton(page).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+  await expect(page.getByTestId('new-count')).toHaveText('0 new articles');
+  await expect(freshRow).not.toHaveAttribute('data-new');
+  await expect(freshRow.getByText('New', { exact: true })).toHaveCount(0);
+  await stopButton(page).click();
+  await expect(status(page)).toHaveText('Stream stopped');
   // No hydration mismatches, React errors or failed requests along the way.
   expect(consoleErrors).toEqual([]);
 });

@@ -40,23 +40,26 @@ function SymbolBadges({ symbols }: { symbols: readonly string[] }) {
 
 /**
  * One headline. Memoised and lazily painted (content-visibility) so a list of 1,000 stays fast;
- * `highlight` plays the brief arrival animation. `watched` is the watchlist as a set, the same
- * object until the list changes, so rows re-render only when their article or the list changes.
+ * `arrived` marks it New (it came during the live session, and for a minute), `highlight` plays the
+ * brief arrival animation. `watched` is the watchlist as a set, the same object until the list
+ * changes, so rows re-render only when their article or the list changes.
  */
 export const ArticleItem = memo(function ArticleItem({
   article,
   watched,
+  arrived,
   highlight,
 }: {
   article: ListedArticle;
   watched: ReadonlySet<string>;
+  arrived: boolean;
   highlight: boolean;
 }) {
   const when = article.publishedAt ?? article.firstSeenAt;
   return (
     <li
       data-article-id={article.id}
-      data-new={article.arrivedAt !== undefined ? 'true' : undefined}
+      data-new={arrived ? 'true' : undefined}
       className={`rounded-md px-3 py-3 [contain-intrinsic-size:auto_7rem] [content-visibility:auto] ${
         highlight ? 'motion-safe:animate-arrival' : ''
       }`}
@@ -85,7 +88,7 @@ export const ArticleItem = memo(function ArticleItem({
               {article.form}
             </span>
           )}
-          {article.arrivedAt !== undefined && <NewBadge arrivedAt={article.arrivedAt} />}
+          {arrived && article.arrivedAt !== undefined && <NewBadge arrivedAt={article.arrivedAt} />}
         </p>
         {article.summary && <p className="mt-1 line-clamp-3 text-sm text-slate-700 dark:text-slate-300">{article.summary}</p>}
       </article>

@@ -162,7 +162,7 @@ export function Dashboard({ fromLink, invalidFilter, options }: DashboardProps) 
             {view.q ? ' match the filter' : ''} yet.
           </p>
         )}
-        {articles.length > 0 && <NewsList articles={articles} watched={watched} label={label} />}
+        {articles.length > 0 && <NewsList articles={articles} watched={watched} label={label} since={state.startedAt} />}
       </section>
 
       <LiveAnnouncer newCount={state.startedAt === null ? 0 : counts.total} symbol={view.symbols.length === 1 ? (view.symbols[0] ?? null) : null} />

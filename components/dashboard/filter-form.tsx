@@ -64,10 +64,13 @@ export function FilterForm({
           <button
             type="button"
             className={secondaryButton}
-            onClick={() => {
+            onClick={(e) => {
               setError(null);
               setDraft(null);
               onApply('');
+              // This button goes away with the filter: keep keyboard focus in the form, on the box.
+              const box = e.currentTarget.form?.elements.namedItem('q');
+              if (box instanceof HTMLInputElement) box.focus();
             }}
           >
             Clear filter

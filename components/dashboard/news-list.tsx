@@ -2,6 +2,7 @@
 
 import { useMemo } from 'react';
 import type { ListedArticle } from '@/lib/dashboard/articles';
+import { arrivedSince } from '@/lib/dashboard/visible-articles';
 import { ArticleItem } from './article-item';
 
 /**
@@ -11,15 +12,26 @@ import { ArticleItem } from './article-item';
  */
 const MAX_ANIMATED = 25;
 
-export function NewsList({ articles, watched, label }: { articles: readonly ListedArticle[]; watched: ReadonlySet<string>; label: string }) {
+/** `since`: when the live session started (null before any); rows that arrived in it are marked New. */
+export function NewsList({
+  articles,
+  watched,
+  label,
+  since,
+}: {
+  articles: readonly ListedArticle[];
+  watched: ReadonlySet<string>;
+  label: string;
+  since: number | null;
+}) {
   const animated = useMemo(
-    () => new Set(articles.filter((a) => a.arrivedAt !== undefined).slice(0, MAX_ANIMATED).map((a) => a.id)),
-    [articles],
+    () => new Set(articles.filter((a) => arrivedSince(a, since)).slice(0, MAX_ANIMATED).map((a) => a.id)),
+    [articles, since],
   );
   return (
     <ol aria-label={`News for ${label}, newest first`} className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
       {articles.map((a) => (
-        <ArticleItem key={a.id} article={a} watched={watched} highlight={animated.has(a.id)} />
+        <ArticleItem key={a.id} article={a} watched={watched} arrived={arrivedSince(a, since)} highlight={animated.has(a.id)} />
       ))}
     </ol>
   );

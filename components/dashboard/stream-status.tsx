@@ -24,6 +24,7 @@ function StatusLabel({ state }: { state: SessionState }) {
       return (
         <span className="font-semibold text-amber-800 dark:text-amber-300">
           {state.message ?? 'Connection lost, reconnecting… the stream will resume where it left off'}
+          {state.retryAt !== null && <RetryCountdown at={state.retryAt} />}
         </span>
       );
     case 'offline':
@@ -35,6 +36,24 @@ function StatusLabel({ state }: { state: SessionState }) {
     case 'error':
       return <span className="font-semibold text-red-800 dark:text-red-300">Stream error: {state.message}</span>;
   }
+}
+
+/**
+ * After a refusal the page tries again on its own: when, counting down. The ticking part is hidden
+ * from assistive technology, or the status region would announce every second; it hears one line.
+ */
+function RetryCountdown({ at }: { at: number }) {
+  const now = useNow(1_000);
+  const left = now === 0 ? null : Math.max(0, at - now);
+  return (
+    <>
+      <span aria-hidden="true" data-testid="retry-countdown">
+        {' '}
+        {left === null || left < 1_000 ? 'Reconnecting now…' : `Reconnecting in ${formatRemaining(left)}…`}
+      </span>
+      <span className="sr-only"> Reconnecting automatically.</span>
+    </>
+  );
 }
 
 function ProgressBar({ label, value, valueText }: { label: string; value: number; valueText?: string }) {
@@ -90,12 +109,18 @@ function FixedProgress({ state, running, children }: { state: SessionState; runn
  * `interval`, from the latest update to the next one expected, so it shows the page is alive and
  * when news can next arrive; seams between chained streams do not show at all.
  */
-function NextUpdate({ state, interval, children }: { state: SessionState; interval: number; children: ReactNode }) {
+function NextUpdate({ state, running, interval, children }: { state: SessionState; running: boolean; interval: number; children: ReactNode }) {
   const now = useNow(1_000);
   const waiting = state.phase !== 'live' || state.lastNewsAt === null || now === 0;
   const elapsed = waiting ? 0 : Math.max(0, now - (state.lastNewsAt ?? now));
   const left = Math.max(0, interval - elapsed);
-  const text = waiting ? 'Waiting for the next update' : left > 0 ? `Next update in ${formatRemaining(left)}` : 'Next update due';
+  const text = !running
+    ? 'No updates until you start the stream again'
+    : waiting
+      ? 'Waiting for the next update'
+      : left > 0
+        ? `Next update in ${formatRemaining(left)}`
+        : 'Next update due';
   return (
     <ProgressBlock bar={<ProgressBar label="Time to next update" value={elapsed / interval} valueText={text} />}>
       <span data-testid="next-update">{text}</span>
@@ -106,7 +131,7 @@ function NextUpdate({ state, interval, children }: { state: SessionState; interv
 
 function Progress({ state, running, interval, children }: { state: SessionState; running: boolean; interval: number; children: ReactNode }) {
   return state.openEnded ? (
-    <NextUpdate state={state} interval={interval}>
+    <NextUpdate state={state} running={running} interval={interval}>
       {children}
     </NextUpdate>
   ) : (
@@ -140,7 +165,7 @@ export function StreamStatus({ state, interval, newCount }: { state: SessionStat
   return (
     <div className="flex flex-col gap-2">
       <p role="status" data-testid="stream-status" data-status={state.phase} className="text-sm">
-        {/* A refusal's message already says how long to wait (Retry-After), in words. */}
+        {/* A refusal at Start says how long to wait in words; a refusal the page waits out counts down. */}
         <StatusLabel state={state} />
       </p>
       {state.phase !== 'idle' && (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent, type Ref } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type Ref } from 'react';
 import { MAX_SYMBOLS } from '@/lib/contract/symbols';
 import { addToWatchlist, removeFromWatchlist } from '@/lib/dashboard/watchlist';
 import { focusRing, secondaryButton } from './styles';
@@ -34,7 +34,22 @@ export function WatchlistForm({
       onChange(change.symbols);
     });
   };
-  const remove = (symbol: string) => settleInput(removeFromWatchlist(symbols, symbol), setError, (change) => onChange(change.symbols));
+  // A removed chip takes its focused button with it: focus moves to the chip that takes its place
+  // (or the new last one), so a keyboard or screen-reader user keeps their place in the list.
+  const list = useRef<HTMLUListElement>(null);
+  const refocus = useRef<number | null>(null);
+  useEffect(() => {
+    const index = refocus.current;
+    if (index === null) return;
+    refocus.current = null;
+    const buttons = list.current?.querySelectorAll<HTMLButtonElement>('button');
+    buttons?.[Math.min(index, buttons.length - 1)]?.focus();
+  }, [symbols]);
+  const remove = (symbol: string, index: number) =>
+    settleInput(removeFromWatchlist(symbols, symbol), setError, (change) => {
+      refocus.current = index;
+      onChange(change.symbols);
+    });
 
   return (
     <form onSubmit={add} noValidate className="flex flex-col gap-2" aria-label="Watchlist">
@@ -56,8 +71,8 @@ export function WatchlistForm({
           Add
         </button>
       </TextField>
-      <ul className="flex flex-wrap gap-2" aria-label="Watched symbols">
-        {symbols.map((s) => {
+      <ul ref={list} className="flex flex-wrap gap-2" aria-label="Watched symbols">
+        {symbols.map((s, index) => {
           const fresh = newBySymbol?.[s] ?? 0;
           return (
             <li
@@ -75,7 +90,7 @@ export function WatchlistForm({
                 type="button"
                 aria-label={`Remove ${s}`}
                 title={`Remove ${s}`}
-                onClick={() => remove(s)}
+                onClick={() => remove(s, index)}
                 className={`flex h-7 w-7 items-center justify-center rounded-full text-base leading-none hover:bg-blue-100 dark:hover:bg-blue-900 ${focusRing}`}
               >
                 <span aria-hidden="true">×</span>

@@ -16,8 +16,16 @@ export interface FailureDescription {
   status: number;
   /** A sentence for the user: what happened and what to do. */
   message: string;
+  /**
+   * What happened, without the advice to try again: for a page that retries on its own and shows
+   * its own countdown (the server's "retry after 10 s" is already stale a second later).
+   */
+  reason: string;
   retryAfterSeconds?: number;
 }
+
+/** The server's own "; retry after N s" ending, which a live countdown replaces. */
+const RETRY_CLAUSE = /;?\s*retry after \d+ s\.?$/i;
 
 /** Turns an HTTP refusal (the contract's JSON-RPC error body) into words for the user. */
 export function describeHttpFailure(
@@ -31,24 +39,29 @@ export function describeHttpFailure(
   const retryAfterSeconds = parseRetryAfter(retryAfterHeader, nowMs);
   const why = detail ? ` ${detail.replace(/\.?$/, '.')}` : '';
   const wait = retryAfterSeconds !== undefined ? ` Try again in ${formatDuration(retryAfterSeconds)}.` : ' Try again shortly.';
+  const bare = detail ? ` ${detail.replace(RETRY_CLAUSE, '').replace(/\.?$/, '.')}` : '';
   switch (status) {
     case 429:
-      return { status, message: `Too many streams right now.${why}${wait}`, retryAfterSeconds };
+      return { status, message: `Too many streams right now.${why}${wait}`, reason: bare.trim() || 'Too many streams right now.', retryAfterSeconds };
     case 503:
       // Contract §6.5: the server is at its limit of symbols polled; Retry-After says when to return.
-      return { status, message: `The server is busy right now.${why}${wait}`, retryAfterSeconds };
+      return { status, message: `The server is busy right now.${why}${wait}`, reason: `The server is busy right now.${bare}`, retryAfterSeconds };
+  }
+  const message = otherFailure(status, why);
+  return { status, message, reason: message };
+}
+
+function otherFailure(status: number, why: string): string {
+  switch (status) {
     case 400:
-      return { status, message: `The request was refused as invalid.${why}` };
+      return `The request was refused as invalid.${why}`;
     case 401:
-      return { status, message: `This server requires an API key.${why}` };
+      return `This server requires an API key.${why}`;
     case 403:
-      return { status, message: `This page's origin is not allowed to use the API.${why}` };
+      return `This page's origin is not allowed to use the API.${why}`;
     case 204:
-      return { status, message: 'The stream had already ended.' };
+      return 'The stream had already ended.';
     default:
-      return {
-        status,
-        message: status >= 500 ? `The server failed (HTTP ${status}).${why} Try again shortly.` : `The server answered HTTP ${status}.${why}`,
-      };
+      return status >= 500 ? `The server failed (HTTP ${status}).${why} Try again shortly.` : `The server answered HTTP ${status}.${why}`;
   }
 }

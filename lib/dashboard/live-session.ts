@@ -333,12 +333,11 @@ export class LiveSession {
           return this.dispatch({ type: 'failed', message: failure.message, retryAfterSeconds: failure.retryAfterSeconds });
         }
         this.failures += 1;
-        this.dispatch({ type: 'waiting', message: `${failure.message} Reconnecting automatically.` });
         const random = this.deps.random();
-        if (failure.retryAfterSeconds !== undefined) {
-          return this.schedule('retry-after', retryAfterDelay(failure.retryAfterSeconds, random), () => this.reconnectNow());
-        }
-        return this.schedule('backoff', backoffDelay(this.failures - 1, random), () => this.reconnectNow());
+        const [kind, delay]: [TimerKind, number] =
+          failure.retryAfterSeconds !== undefined ? ['retry-after', retryAfterDelay(failure.retryAfterSeconds, random)] : ['backoff', backoffDelay(this.failures - 1, random)];
+        this.dispatch({ type: 'waiting', message: failure.reason, retryAt: now + delay, refused: true });
+        return this.schedule(kind, delay, () => this.reconnectNow());
       }
       case 'fatal':
         this.halt();

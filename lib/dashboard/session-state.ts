@@ -50,6 +50,8 @@ export interface SessionState {
   lastNewsAt: number | null;
   /** Connections lost and restored during this session. */
   reconnects: number;
+  /** The connection was lost (not only refused) since it was last open: its return counts as a reconnect. */
+  connectionLost: boolean;
   /** Everything received this visit, newest first, de-duplicated; the page shows the watched part. */
   articles: ListedArticle[];
   /** The articles the latest stream event added (notifications and announcements follow `seq`). */
@@ -59,6 +61,8 @@ export interface SessionState {
   /** Why the session is in error, completed early, or waiting to reconnect. */
   message: string | null;
   retryAfterSeconds: number | null;
+  /** Client time the page tries again on its own after a refusal (429, 503): shown as a countdown. */
+  retryAt: number | null;
   hidden: boolean;
   away: Away | null;
   awayNotice: AwayNotice | null;
@@ -76,7 +80,11 @@ export type SessionAction =
   | { type: 'snapshot'; articles: readonly Article[] }
   | { type: 'too-old-catch-up'; articles: readonly Article[]; now: number }
   | { type: 'lost'; since: number; offline: boolean }
-  | { type: 'waiting'; message: string }
+  /**
+   * Waiting to try again. `refused`: the server turned a start away (429, 503), so no connection
+   * was lost by it; `retryAt`: when the page tries again on its own.
+   */
+  | { type: 'waiting'; message: string; retryAt?: number; refused?: boolean }
   | { type: 'hidden'; now: number }
   | { type: 'visible'; now: number }
   | { type: 'complete'; message?: string }
@@ -93,12 +101,14 @@ export const initialSessionState: SessionState = {
   skewMs: 0,
   lastNewsAt: null,
   reconnects: 0,
+  connectionLost: false,
   articles: [],
   arrivals: { seq: 0, articles: [] },
   warnings: [],
   demo: false,
   message: null,
   retryAfterSeconds: null,
+  retryAt: null,
   hidden: false,
   away: null,
   awayNotice: null,
@@ -184,7 +194,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
     case 'visible':
       return settleAway({ ...state, hidden: false }, action.now);
     case 'stop':
-      return isActive(state.phase) ? { ...state, phase: 'stopped', away: null, message: null, retryAfterSeconds: null } : state;
+      return isActive(state.phase) ? { ...state, phase: 'stopped', away: null, message: null, retryAfterSeconds: null, retryAt: null } : state;
   }
   if (!isActive(state.phase)) return state;
   switch (action.type) {
@@ -193,9 +203,11 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       return {
         ...state,
         phase: recovering ? 'live' : state.phase,
-        reconnects: recovering ? state.reconnects + 1 : state.reconnects,
+        reconnects: recovering && state.connectionLost ? state.reconnects + 1 : state.reconnects,
+        connectionLost: false,
         message: null,
         retryAfterSeconds: null,
+        retryAt: null,
         away: state.away?.needsCatchUp ? { ...state.away, reconnected: true } : state.away,
       };
     }
@@ -218,6 +230,8 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       return {
         ...state,
         phase: action.offline ? 'offline' : 'reconnecting',
+        connectionLost: true,
+        retryAt: null,
         away: {
           since: Math.min(state.away?.since ?? action.since, action.since),
           added: state.away?.added ?? 0,
@@ -227,11 +241,17 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
         },
       };
     case 'waiting':
-      return { ...state, phase: 'reconnecting', message: action.message };
+      return {
+        ...state,
+        phase: 'reconnecting',
+        message: action.message,
+        retryAt: action.retryAt ?? null,
+        connectionLost: state.connectionLost || !action.refused,
+      };
     case 'complete':
-      return { ...state, phase: 'complete', progress: 1, away: null, message: action.message ?? null };
+      return { ...state, phase: 'complete', progress: 1, away: null, message: action.message ?? null, retryAt: null };
     case 'failed':
-      return { ...state, phase: 'error', away: null, message: action.message, retryAfterSeconds: action.retryAfterSeconds ?? null };
+      return { ...state, phase: 'error', away: null, message: action.message, retryAfterSeconds: action.retryAfterSeconds ?? null, retryAt: null };
   }
 }
 

@@ -27,6 +27,14 @@ export function visibleArticles(list: readonly ListedArticle[], watchlist: reado
 }
 
 /** Articles that arrived over the live stream since `since` (the Start press), per watched ticker and in all. */
+/**
+ * Whether an article arrived during the session that started at `since` (null: none has). One rule
+ * for the counts and the rows' "New" marks, so a restart clears both together.
+ */
+export function arrivedSince(article: ListedArticle, since: number | null): boolean {
+  return since !== null && article.arrivedAt !== undefined && article.arrivedAt >= since;
+}
+
 export function newArticleCounts(
   visible: readonly ListedArticle[],
   watchlist: readonly string[],
@@ -34,9 +42,8 @@ export function newArticleCounts(
 ): { total: number; bySymbol: Record<string, number> } {
   const bySymbol: Record<string, number> = Object.fromEntries(watchlist.map((s) => [s, 0]));
   let total = 0;
-  if (since === null) return { total, bySymbol };
   for (const a of visible) {
-    if (a.arrivedAt === undefined || a.arrivedAt < since) continue;
+    if (!arrivedSince(a, since)) continue;
     total += 1;
     for (const s of a.symbols) if (Object.hasOwn(bySymbol, s)) bySymbol[s] = (bySymbol[s] ?? 0) + 1;
   }

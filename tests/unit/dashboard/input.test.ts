@@ -169,9 +169,14 @@ describe('HTTP refusals in words', () => {
     expect(failure).toEqual({
       status: 429,
       message: 'Too many streams right now. Too many open streams: at most 5 per client. Try again in 30 seconds.',
+      reason: 'Too many open streams: at most 5 per client.',
       retryAfterSeconds: 30,
     });
     expect(describeHttpFailure(429, undefined, null, now).message).toBe('Too many streams right now. Try again shortly.');
+    // The reason, for a page that retries on its own with a countdown, drops the server's stale wait.
+    const starts = describeHttpFailure(429, body('Too many stream starts: at most 10 per minute per client; retry after 10 s'), '10', now);
+    expect(starts.reason).toBe('Too many stream starts: at most 10 per minute per client.');
+    expect(describeHttpFailure(503, body('At capacity; retry after 30 s'), '30', now).reason).toBe('The server is busy right now. At capacity.');
   });
 
   it('names other refusals', () => {
@@ -184,6 +189,7 @@ describe('HTTP refusals in words', () => {
     expect(describeHttpFailure(503, body('Too many symbols in use'), '20', now)).toEqual({
       status: 503,
       message: 'The server is busy right now. Too many symbols in use. Try again in 20 seconds.',
+      reason: 'The server is busy right now. Too many symbols in use.',
       retryAfterSeconds: 20,
     });
   });

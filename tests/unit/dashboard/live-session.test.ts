@@ -328,12 +328,31 @@ describe('LiveSession: refusals', () => {
     server.last().refuse(503, body('Busy'), { 'Retry-After': '5' });
     await settle();
     expect(s.getState().phase).toBe('reconnecting');
-    expect(s.getState().message).toMatch(/Reconnecting automatically/);
+    // One reason, no advice to act: the page counts down to its own retry instead.
+    expect(s.getState().message).toBe('The server is busy right now. Busy.');
+    const retryAt = s.getState().retryAt!;
+    expect(retryAt - Date.now()).toBeGreaterThanOrEqual(5_000);
+    expect(retryAt - Date.now()).toBeLessThanOrEqual(6_000);
     await advance(4_000);
     expect(server.streams()).toHaveLength(2);
     await advance(2_000);
     expect(server.streams()).toHaveLength(3);
     expect(server.last().param('since')).toBe('f');
+  });
+
+  it('a switch the limit refuses waits out Retry-After without counting a dropped connection', async () => {
+    const { s } = await liveSession();
+    s.update({ symbols: ['TSLA'], q: 'earnings', options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS);
+    server.last().refuse(429, body('Too many stream starts: at most 10 per minute per client; retry after 10 s'), { 'Retry-After': '10' });
+    await settle();
+    expect(s.getState()).toMatchObject({ phase: 'reconnecting', message: 'Too many stream starts: at most 10 per minute per client.' });
+    await advance(11_000);
+    const retried = server.last().open();
+    connected(retried, 'r0');
+    await settle();
+    expect(retried.param('q')).toBe('earnings');
+    expect(s.getState()).toMatchObject({ phase: 'live', reconnects: 0, retryAt: null, message: null });
   });
 
   it('a refused cursor (another symbol set, another secret) starts fresh', async () => {

@@ -139,9 +139,14 @@ describe('sessionReducer', () => {
     expect(run(start(false), msg(connected), { type: 'complete', message: 'ended' })).toMatchObject({ phase: 'complete', progress: 1, message: 'ended' });
   });
 
-  it('waiting to reconnect shows the reason', () => {
-    const s = run(start(), msg(connected), { type: 'waiting', message: 'The server is busy right now. Reconnecting automatically.' });
-    expect(s).toMatchObject({ phase: 'reconnecting', message: 'The server is busy right now. Reconnecting automatically.' });
-    expect(sessionReducer(s, { type: 'opened' })).toMatchObject({ phase: 'live', message: null });
+  it('waiting to reconnect shows the reason; only a lost connection counts as a drop when it returns', () => {
+    const refused = run(start(), msg(connected), { type: 'opened' }, { type: 'waiting', message: 'The server is busy right now.', retryAt: T + 5_000, refused: true });
+    expect(refused).toMatchObject({ phase: 'reconnecting', message: 'The server is busy right now.', retryAt: T + 5_000 });
+    expect(sessionReducer(refused, { type: 'opened' })).toMatchObject({ phase: 'live', message: null, retryAt: null, reconnects: 0 });
+    const failed = run(start(), msg(connected), { type: 'opened' }, { type: 'waiting', message: 'The stream failed (x). Reconnecting…' });
+    expect(sessionReducer(failed, { type: 'opened' })).toMatchObject({ phase: 'live', reconnects: 1 });
+    // Lost, then refused on the way back: still one drop.
+    const lostThenRefused = run(start(), msg(connected), { type: 'opened' }, { type: 'lost', since: T, offline: false }, { type: 'waiting', message: 'busy', refused: true });
+    expect(sessionReducer(lostThenRefused, { type: 'opened' })).toMatchObject({ phase: 'live', reconnects: 1 });
   });
 });

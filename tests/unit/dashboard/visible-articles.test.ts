@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery, type ParsedQuery } from '@/lib/contract/filters';
 import { mergeArticles } from '@/lib/dashboard/articles';
-import { belongsToWatchlist, newArticleCounts, shownSymbols, visibleArticles } from '@/lib/dashboard/visible-articles';
+import { arrivedSince, belongsToWatchlist, newArticleCounts, shownSymbols, visibleArticles } from '@/lib/dashboard/visible-articles';
 import { received } from './fixtures';
 
 const q = (text: string): ParsedQuery => {
@@ -45,5 +45,15 @@ describe('what the page shows', () => {
     expect(newArticleCounts(shown, ['TSLA', 'AAPL', 'NVDA'], 1_000)).toEqual({ total: 5, bySymbol: { TSLA: 3, AAPL: 2, NVDA: 0 } });
     expect(newArticleCounts(shown, ['TSLA'], 2_000)).toEqual({ total: 0, bySymbol: { TSLA: 0 } });
     expect(newArticleCounts(shown, ['TSLA'], null)).toEqual({ total: 0, bySymbol: { TSLA: 0 } });
+  });
+
+  it('marks New exactly what it counts: a restart (a later Start) unmarks the earlier session\'s arrivals', () => {
+    const shown = visibleArticles(list, ['TSLA', 'AAPL', 'NVDA'], null);
+    for (const since of [null, 1_000, 2_000]) {
+      const marked = shown.filter((a) => arrivedSince(a, since)).length;
+      expect(marked).toBe(newArticleCounts(shown, ['TSLA', 'AAPL', 'NVDA'], since).total);
+    }
+    expect(shown.filter((a) => arrivedSince(a, 1_000)).length).toBeGreaterThan(0);
+    expect(shown.filter((a) => arrivedSince(a, 2_000))).toEqual([]);
   });
 });
