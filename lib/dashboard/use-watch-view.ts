@@ -3,7 +3,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { DEFAULT_SYMBOL } from '@/lib/contract/symbols';
 import { loadView, saveView, urlWithView, type WatchView } from './view-state';
-import { watchlistFromParams } from './watchlist';
 
 function storage(): Storage | undefined {
   try {
@@ -11,13 +10,6 @@ function storage(): Storage | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The view the address bar stands for right now (a bare /dashboard stands for the default). */
-function viewInAddressBar(): WatchView {
-  const params = new URL(window.location.href).searchParams;
-  const symbols = watchlistFromParams(params.get('symbols') ?? undefined, params.get('symbol') ?? undefined);
-  return { symbols: symbols ?? [DEFAULT_SYMBOL], q: params.get('q') ?? '' };
 }
 
 /**
@@ -81,7 +73,7 @@ export function useWatchView(fromLink: { symbols: string[] | null; q: string }) 
     // Before hydration ends the view may still be the placeholder that the saved one replaces.
     if (!ready) return;
     saveView(storage(), view);
-    const href = urlWithView(window.location.href, view, viewInAddressBar());
+    const href = urlWithView(window.location.href, view);
     if (href !== window.location.href) window.history.replaceState(window.history.state, '', href);
   }, [view, ready]);
 

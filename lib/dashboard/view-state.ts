@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SYMBOLS, SYMBOL_PATTERN } from '@/lib/contract/symbols';
+import { DEFAULT_SYMBOL, MAX_SYMBOLS, SYMBOL_PATTERN } from '@/lib/contract/symbols';
 import { checkFilter } from './filter-input';
 
 /**
@@ -43,11 +43,14 @@ export function saveView(storage: Pick<Storage, 'setItem'> | undefined, view: Wa
 /**
  * The address for `view`, keeping every other parameter (interval, duration). The canonical form is
  * `symbols=` (the older `symbol=` is dropped once the list changes) and `q` only when a filter is set.
- * Returns `href` itself when the address already says exactly this, so nothing is rewritten needlessly.
+ * Returns `href` itself when the address already spells exactly this view, so nothing is rewritten
+ * needlessly. Compared as text: a link whose symbols or filter the page could not use as given
+ * (invalid entries dropped, a list cut to 25, a filter refused) is corrected to what the page shows.
  */
-export function urlWithView(href: string, view: WatchView, current: WatchView): string {
-  if (current.q === view.q && current.symbols.join(',') === view.symbols.join(',')) return href;
+export function urlWithView(href: string, view: WatchView): string {
   const url = new URL(href);
+  const spelled = url.searchParams.get('symbols') ?? url.searchParams.get('symbol') ?? DEFAULT_SYMBOL;
+  if ((url.searchParams.get('q') ?? '') === view.q && spelled === view.symbols.join(',')) return href;
   url.searchParams.delete('symbol');
   url.searchParams.set('symbols', view.symbols.join(','));
   if (view.q) url.searchParams.set('q', view.q);

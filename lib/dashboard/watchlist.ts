@@ -11,6 +11,8 @@ export type WatchlistChange = { ok: true; symbols: string[]; added: string[] } |
 export function addToWatchlist(list: readonly string[], input: string): WatchlistChange {
   const parts = input.split(/[\s,]+/).filter(Boolean);
   if (parts.length === 0) return { ok: false, message: 'Enter a ticker symbol, e.g. TSLA.' };
+  const typo = shareClassWithSpace(input);
+  if (typo) return { ok: false, message: `"${typo.typed}" looks like one ticker with its share class: write it ${typo.symbol}. To add several symbols, separate them with commas.` };
   const wanted: string[] = [];
   for (const part of parts) {
     const check = checkSymbol(part);
@@ -33,6 +35,21 @@ export function addToWatchlist(list: readonly string[], input: string): Watchlis
     };
   }
   return { ok: true, symbols: [...list, ...added], added };
+}
+
+/**
+ * "BRK B" is how Berkshire's class B shares are often written, but split at the space it would add
+ * BRK and B, two other companies, without a word. A ticker followed by one letter is asked about
+ * instead, with the dotted form (BRK.B) the feeds use.
+ */
+function shareClassWithSpace(input: string): { typed: string; symbol: string } | null {
+  for (const chunk of input.split(',')) {
+    const words = chunk.trim().split(/\s+/);
+    if (words.length !== 2 || !/^[a-z]$/i.test(words[1]!) || words[0]!.length < 2) continue;
+    const check = checkSymbol(words.join('.'));
+    if (check.ok) return { typed: words.join(' '), symbol: check.symbol };
+  }
+  return null;
 }
 
 export function removeFromWatchlist(list: readonly string[], symbol: string): WatchlistChange {

@@ -29,6 +29,13 @@ describe('watchlist', () => {
   it('adds one ticker or several, normalised, in order', () => {
     expect(addToWatchlist(['TSLA'], ' aapl ')).toEqual({ ok: true, symbols: ['TSLA', 'AAPL'], added: ['AAPL'] });
     expect(addToWatchlist(['TSLA'], 'aapl, nvda brk.b,,aapl')).toEqual({ ok: true, symbols: ['TSLA', 'AAPL', 'NVDA', 'BRK.B'], added: ['AAPL', 'NVDA', 'BRK.B'] });
+    // A share class written with a space is asked about, not split into two other companies.
+    expect(addToWatchlist(['TSLA'], 'brk b')).toEqual({
+      ok: false,
+      message: '"brk b" looks like one ticker with its share class: write it BRK.B. To add several symbols, separate them with commas.',
+    });
+    expect(addToWatchlist(['TSLA'], 'aapl, BF B')).toMatchObject({ ok: false, message: expect.stringContaining('write it BF.B') });
+    expect(addToWatchlist(['TSLA'], 'aapl msft')).toMatchObject({ ok: true, added: ['AAPL', 'MSFT'] });
     // Already watched ones among new ones are simply skipped.
     expect(addToWatchlist(['TSLA'], 'tsla aapl')).toMatchObject({ ok: true, symbols: ['TSLA', 'AAPL'] });
   });
@@ -106,17 +113,29 @@ describe('watch view in the address bar and in storage', () => {
 
   it('writes symbols= (readable commas) and q, keeping the other parameters', () => {
     const href = 'https://app.example/dashboard?symbol=TSLA&interval=1000';
-    const next = urlWithView(href, { symbols: ['TSLA', '^GSPC', 'BRK.B'], q: '"record quarter"' }, { symbols: ['TSLA'], q: '' });
+    const next = urlWithView(href, { symbols: ['TSLA', '^GSPC', 'BRK.B'], q: '"record quarter"' });
     const url = new URL(next);
     expect(url.search).toContain('symbols=TSLA,%5EGSPC,BRK.B');
     expect(Object.fromEntries(url.searchParams)).toEqual({ interval: '1000', symbols: 'TSLA,^GSPC,BRK.B', q: '"record quarter"' });
-    const cleared = new URL(urlWithView(next, { symbols: ['TSLA'], q: '' }, { symbols: ['TSLA', '^GSPC', 'BRK.B'], q: '"record quarter"' }));
+    const cleared = new URL(urlWithView(next, { symbols: ['TSLA'], q: '' }));
     expect(cleared.searchParams.has('q')).toBe(false);
   });
 
   it('leaves an address that already says the same untouched (a shared ?symbol=TSLA link stays as it is)', () => {
     const href = 'https://app.example/dashboard?symbol=TSLA';
-    expect(urlWithView(href, { symbols: ['TSLA'], q: '' }, { symbols: ['TSLA'], q: '' })).toBe(href);
+    expect(urlWithView(href, { symbols: ['TSLA'], q: '' })).toBe(href);
+    expect(urlWithView('https://app.example/dashboard', { symbols: ['TSLA'], q: '' })).toBe('https://app.example/dashboard');
+  });
+
+  it('corrects a link the page could not use as given to what it shows', () => {
+    const symbolsOf = (href: string) => new URL(href).searchParams.get('symbols');
+    // An invalid list fell back to the default; a list of 30 was cut to 25; lower case was normalised.
+    expect(symbolsOf(urlWithView('https://app.example/dashboard?symbols=lol%20lol', { symbols: ['TSLA'], q: '' }))).toBe('TSLA');
+    const thirty = Array.from({ length: 30 }, (_, i) => `S${i}`);
+    expect(symbolsOf(urlWithView(`https://app.example/dashboard?symbols=${thirty.join(',')}`, { symbols: thirty.slice(0, 25), q: '' }))).toBe(thirty.slice(0, 25).join(','));
+    expect(symbolsOf(urlWithView('https://app.example/dashboard?symbols=tsla', { symbols: ['TSLA'], q: '' }))).toBe('TSLA');
+    // A filter the page refused is not kept in the address as if it applied.
+    expect(new URL(urlWithView('https://app.example/dashboard?symbols=TSLA&q=%22open', { symbols: ['TSLA'], q: '' })).searchParams.has('q')).toBe(false);
   });
 });
 
