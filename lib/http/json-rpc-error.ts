@@ -36,7 +36,7 @@ export function jsonRpcErrorResponse(
  */
 export function getOnlyHandlers(): Record<'POST' | 'PUT' | 'PATCH' | 'DELETE', () => Response> {
   const refuse = () =>
-    jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: this endpoint accepts GET only', undefined, {
+    jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: this endpoint accepts GET and HEAD', undefined, {
       Allow: GET_ONLY_METHODS,
     });
   return { POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
