@@ -84,6 +84,13 @@ class LiveNewsStream implements MarketNewsStream {
   private lastShared: SharedMarks | undefined;
   private lastSeq: number;
   private lastProgress: number;
+  /**
+   * Up to when this stream's delivery is complete: its last news event's view, else where it
+   * started from. The time an id gives for comparison by time (another process reading it) is
+   * this, not when the event went out: a final event carries no articles, and one published
+   * between the last news and the final event would otherwise read as delivered, and be lost.
+   */
+  private deliveredAt: number;
   private total = 0;
   private first: FirstBatch | undefined;
   private fill: LateFill | undefined;
@@ -104,6 +111,7 @@ class LiveNewsStream implements MarketNewsStream {
     this.passes = passesFilters(params);
     this.lastProgress = resume ? progressAt(resume.at, startedAt, endsAt) : 0;
     const from = resume ?? (after && 'cursor' in after ? after.cursor : undefined);
+    this.deliveredAt = from?.at ?? (after && 'time' in after ? after.time : startedAt);
     // A `since` stream starts where its cursor left off: even its `connected` id is a position a
     // reconnect can continue from without repeats.
     this.lastSeq = from && from.epoch === this.epoch ? from.seq : 0;
@@ -174,6 +182,7 @@ class LiveNewsStream implements MarketNewsStream {
     this.lastShared = frontier(this.delivered, this.feedKeys, batch.marks);
     this.total += articles.length;
     const at = Date.now();
+    this.deliveredAt = at;
     this.send({
       type: 'news',
       ...this.watched,
@@ -209,7 +218,7 @@ class LiveNewsStream implements MarketNewsStream {
 
   private complete(): void {
     const at = Date.now();
-    this.send({ type: 'complete', delivered: this.total, cursor: this.cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 });
+    this.send({ type: 'complete', delivered: this.total, cursor: this.cursorAt(this.deliveredTime()), timestamp: new Date(at).toISOString(), progress: 1 });
     this.finish('complete');
   }
 
@@ -218,7 +227,7 @@ class LiveNewsStream implements MarketNewsStream {
     const at = Date.now();
     const message = error instanceof Error ? error.message : 'unexpected failure';
     try {
-      this.send({ type: 'error', message, cursor: this.cursorAt(at), timestamp: new Date(at).toISOString(), progress: 1 });
+      this.send({ type: 'error', message, cursor: this.cursorAt(this.deliveredTime()), timestamp: new Date(at).toISOString(), progress: 1 });
     } catch {
       // the error event could not be made or taken either: the end below is all that is left to tell
     }
@@ -246,6 +255,11 @@ class LiveNewsStream implements MarketNewsStream {
 
   private send(event: StreamEvent): void {
     if (!this.outcome) this.sink.event(event);
+  }
+
+  /** deliveredAt as an id may carry it: never before the stream's start (a `since` may be older). */
+  private deliveredTime(): number {
+    return Math.max(this.plan.startedAt, this.deliveredAt);
   }
 
   private cursorAt(at: number): string {

@@ -276,6 +276,18 @@ describe('streamMarketNews', () => {
     expect(ids(firstRead)).toEqual([]);
   }, 15_000);
 
+  // Another process without the shared state compares an id by its time. A final event carries no
+  // articles: its id's time is that of the last news event, or what was published in between was lost.
+  it.concurrent("a final event's id says delivery is complete up to the last news event, not up to the end", async () => {
+    feeds.set('/sym/SFX.xml', rssFeed('SFX', items('sfx', 2, 30)));
+    const events = await collect(driver.stream({ symbol: 'SFX', interval: 1000, duration: 2500, limit: 10 }, { signal: new AbortController().signal }));
+    const final = events.at(-1)!.event;
+    expect(final.type).toBe('complete');
+    const lastNews = readCursor(news(events).at(-1)!.cursor);
+    expect(readCursor(final.cursor)).toMatchObject({ at: lastNews.at, seq: lastNews.seq });
+    expect(Date.parse(final.timestamp)).toBeGreaterThan(lastNews.at);
+  }, 10_000);
+
   it.concurrent('a failing feed is a warning on news events and never ends the stream early', async () => {
     feeds.set('/sym/FLR.xml', { kind: 'status', status: 500 });
     const events = await collect(driver.stream({ symbol: 'FLR', interval: 1000, duration: 2000, limit: 10 }, { signal: new AbortController().signal }));
