@@ -105,9 +105,13 @@ export function reportFeedRecovered(spec: ObservedFeed, recovery: FeedRecovery):
   });
 }
 
-/** Sets the per-state feed gauge from the hub's view; called at scrape time. */
-export function updateFeedGauge(feeds: ReadonlyArray<{ source: string; scope: string; state: string }>): void {
+/**
+ * Sets the per-state feed gauge from the hub's view; called at scrape time. Only feeds polled now
+ * (watched by a stream or call) count: one nobody watches is kept idle until evicted (up to 15
+ * minutes), and a failing one would otherwise keep a "source down" alert firing for nobody.
+ */
+export function updateFeedGauge(feeds: ReadonlyArray<{ source: string; scope: string; state: string; subscribers: number }>): void {
   const gauge = metrics().feeds;
   gauge.reset();
-  for (const f of feeds) gauge.inc({ source: f.source, scope: f.scope, state: f.state });
+  for (const f of feeds) if (f.subscribers > 0) gauge.inc({ source: f.source, scope: f.scope, state: f.state });
 }

@@ -83,7 +83,7 @@ function create() {
     }),
     feeds: new Gauge({
       name: 'market_pulse_feeds',
-      help: 'Feeds polled by this instance, by source, scope and state (pending, healthy, failing, backed-off).',
+      help: 'Feeds this instance polls now (watched by a stream or call), by source, scope and state (pending, healthy, failing, backed-off).',
       labelNames: ['source', 'scope', 'state'] as const,
       registers: [registry],
     }),

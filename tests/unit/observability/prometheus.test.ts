@@ -54,8 +54,11 @@ describe('metrics registry', () => {
     countRefusal('sse', 'rate-limit');
     recordRedisError('upstash', 'evalsha');
     updateFeedGauge([
-      { source: 'Example', scope: 'market', state: 'healthy' },
-      { source: 'Example', scope: 'market', state: 'healthy' },
+      { source: 'Example', scope: 'market', state: 'healthy', subscribers: 1 },
+      { source: 'Example', scope: 'market', state: 'healthy', subscribers: 3 },
+      // Kept idle, polled by nobody: not a feed polled now, and no alert for it.
+      { source: 'Example', scope: 'market', state: 'healthy', subscribers: 0 },
+      { source: 'Idle', scope: 'symbol', state: 'failing', subscribers: 0 },
     ]);
     const families = parsePrometheusText(await m.registry.metrics());
     untrack();
@@ -78,6 +81,7 @@ describe('metrics registry', () => {
     expect(sampleValue(families, 'market_pulse_guard_refusals_total', { endpoint: 'sse', reason: 'rate-limit' })).toBe(1);
     expect(sampleValue(families, 'market_pulse_redis_errors_total', { store: 'upstash', operation: 'evalsha' })).toBe(1);
     expect(sampleValue(families, 'market_pulse_feeds', { source: 'Example', state: 'healthy' })).toBe(2);
+    expect(sampleValue(families, 'market_pulse_feeds', { source: 'Idle', state: 'failing' })).toBeUndefined();
     expect(sampleValue(families, 'market_pulse_feed_fetch_duration_seconds_count', { source: 'Example' })).toBe(1);
     expect(sampleValue(families, 'market_pulse_feed_fetch_duration_seconds_bucket', { source: 'Example', le: '0.25' })).toBe(0);
     expect(sampleValue(families, 'market_pulse_feed_fetch_duration_seconds_bucket', { source: 'Example', le: '0.5' })).toBe(1);
