@@ -47,7 +47,7 @@ export interface NewsSubscription {
    * `timeoutMs` passes, or when `signal` aborts.
    */
   ready(signal: AbortSignal, timeoutMs: number, options?: { any?: boolean }): Promise<void>;
-  /** Feeds not tried yet: their first results are still to come. */
+  /** Feeds whose results are still to come: not tried yet, or refetching a view left stale while idle. */
   pending(): number;
   /** Resolves when one of the feeds not tried yet answers, after `timeoutMs`, or when `signal` aborts. */
   nextAnswer(signal: AbortSignal, timeoutMs: number): Promise<void>;
@@ -82,12 +82,21 @@ export interface HubOptions {
 class HubSubscription implements NewsSubscription {
   private closed = false;
 
+  /**
+   * Pollers whose view was stale when this subscription began, by their rounds then (see
+   * unanswered); none at all in the usual case, and then no map is kept for the stream's life.
+   */
+  private readonly staleAtStart: Map<FeedPoller, number> | undefined;
+
   constructor(
     private readonly hub: NewsHub,
     private readonly symbols: readonly string[],
     private readonly pollers: FeedPoller[],
     private readonly unsubscribes: Array<() => void>,
-  ) {}
+  ) {
+    const stale = pollers.filter((p) => p.overdue);
+    this.staleAtStart = stale.length > 0 ? new Map(stale.map((p) => [p, p.polls] as const)) : undefined;
+  }
 
   snapshot(): NewsSnapshot {
     return this.hub.snapshotOf(this.symbols, this.pollers);
@@ -118,11 +127,25 @@ class HubSubscription implements NewsSubscription {
   }
 
   pending(): number {
-    return this.pollers.filter((p) => !p.attempted).length;
+    return this.unanswered().length;
   }
 
   nextAnswer(signal: AbortSignal, timeoutMs: number): Promise<void> {
-    return waitForFeeds(this.pollers.filter((p) => !p.attempted), signal, timeoutMs, 'some');
+    return waitForFeeds(this.unanswered(), signal, timeoutMs, 'some');
+  }
+
+  /**
+   * Feeds whose results are still to come: never tried, or holding a view that was older than their
+   * period when this subscription began (idle until it woke them) and not polled since. What such
+   * a refetch brings that is older than the stream's first event must be held to its `limit` as a
+   * late feed's is, or it floods the next event. Judged against the start, not against `overdue`
+   * now: a watched feed whose round the host budget defers is overdue often, and is not late.
+   */
+  private unanswered(): FeedPoller[] {
+    return this.pollers.filter((p) => {
+      const roundsThen = this.staleAtStart?.get(p);
+      return !p.attempted || (roundsThen !== undefined && p.polls <= roundsThen);
+    });
   }
 
   close(): void {

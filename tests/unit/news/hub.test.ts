@@ -171,6 +171,26 @@ describe('NewsHub: merged view of a symbol\'s feeds', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  // A feed left idle holds a stale view: what its refetch brings is late, like a first answer, and
+  // a stream holds what is older than its first event to `limit` (news-stream.ts) only if told.
+  it('feeds woken from idle count as pending until their refetch answers; a watched feed does not', async (ctx) => {
+    feeds.set('/sym/STL.xml', rssFeed('STL', [{ id: 'stl-1', title: 'STL story from before the idle spell', link: 'https://x.example/stl1', published: at(1) }]));
+    feeds.set(MARKET, rssFeed('Market', []));
+    const { subscribe } = hubFor(ctx);
+    const first = subscribe('STL', 1000);
+    await first.ready(never(), 3000);
+    expect(first.pending()).toBe(0);
+    first.close();
+    await sleep(1_300); // past the period: both views are stale now
+    feeds.set('/sym/STL.xml', { kind: 'hang' });
+    const woken = subscribe('STL', 1000);
+    expect(woken.pending()).toBe(2);
+    await woken.nextAnswer(never(), 3000); // the market feed's refetch
+    expect(woken.pending()).toBe(1);
+    // A second subscription while the market feed is watched and current: only the hanging feed is late.
+    expect(subscribe('STL', 1000).pending()).toBe(1);
+  });
+
   it('a symbol is URL-encoded into per-symbol feed URLs', async (ctx) => {
     feeds.set('/sym/%5EGSPC.xml', rssFeed('S&P', [{ id: 'g', title: 'S&P 500 closes at a record high', link: 'https://x.example/g', published: at(1) }]));
     const { subscribe } = hubFor(ctx);
