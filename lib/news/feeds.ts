@@ -77,8 +77,10 @@ let cachedConfig: FeedConfig | undefined;
 export function feedConfig(): FeedConfig {
   if (cachedConfig) return cachedConfig;
   const { config, invalid } = parseFeedConfig(settings().newsFeeds);
-  // Query strings are left out of the log: a feed URL may carry a token.
-  for (const entry of invalid) log.error('config.invalid_feed', { variable: 'NEWS_FEEDS', entry: entry.split('?')[0], problem: 'not an http(s) URL; skipped' });
+  // Query strings and user-info are left out of the log: a feed URL may carry a token or a password.
+  for (const entry of invalid) {
+    log.error('config.invalid_feed', { variable: 'NEWS_FEEDS', entry: entry.split('?')[0]!.replace(/^([^/]*\/\/)[^/@]*@/, '$1'), problem: 'not an http(s) URL; skipped' });
+  }
   if (config.mode === 'feeds' && config.templates.length === 0) {
     log.error('config.no_feeds', { variable: 'NEWS_FEEDS', problem: 'no valid feed URL: streams will carry no news' });
   }

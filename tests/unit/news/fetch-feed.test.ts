@@ -59,6 +59,16 @@ describe('fetchFeed against a real HTTP server', () => {
     expect(headers['if-none-match']).toBeUndefined();
   });
 
+  it('a URL with user-info fetches with those credentials as HTTP Basic, not with them in the URL', async () => {
+    feeds.set('/private.xml', body);
+    const url = new URL(`${feeds.url}/private.xml`);
+    url.username = 'reader';
+    url.password = 'p@ss:word';
+    const result = await fetchFeed(url.toString(), options);
+    expect(result.kind).toBe('ok');
+    expect(feeds.lastHeaders('/private.xml')?.authorization).toBe(`Basic ${Buffer.from('reader:p@ss:word').toString('base64')}`);
+  });
+
   it('conditional GET: stored validators are sent and 304 is "not-modified", keeping the validators', async () => {
     feeds.set('/cond.xml', body);
     const first = await fetchFeed(`${feeds.url}/cond.xml`, options);
