@@ -94,7 +94,9 @@ class HubSubscription implements NewsSubscription {
     private readonly pollers: FeedPoller[],
     private readonly unsubscribes: Array<() => void>,
   ) {
-    const stale = pollers.filter((p) => p.overdue);
+    // Overdue with no other subscriber: it sat idle. A watched poller's view is at most a period
+    // old (a round the host budget defers makes it overdue, not stale), and is not waited for.
+    const stale = pollers.filter((p) => p.overdue && p.subscribers === 1);
     this.staleAtStart = stale.length > 0 ? new Map(stale.map((p) => [p, p.polls] as const)) : undefined;
   }
 
@@ -135,11 +137,11 @@ class HubSubscription implements NewsSubscription {
   }
 
   /**
-   * Feeds whose results are still to come: never tried, or holding a view that was older than their
-   * period when this subscription began (idle until it woke them) and not polled since. What such
-   * a refetch brings that is older than the stream's first event must be held to its `limit` as a
-   * late feed's is, or it floods the next event. Judged against the start, not against `overdue`
-   * now: a watched feed whose round the host budget defers is overdue often, and is not late.
+   * Feeds whose results are still to come: never tried, or idle with a view older than their period
+   * when this subscription woke them, and not polled since. What such a refetch brings that is
+   * older than the stream's first event must be held to its `limit` as a late feed's is, or it
+   * floods the next event. Judged once, at the start: a late feed wakes its streams when it answers
+   * (news-stream.ts), which a watched feed's regular round must not do.
    */
   private unanswered(): FeedPoller[] {
     return this.pollers.filter((p) => {
