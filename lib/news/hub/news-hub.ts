@@ -96,7 +96,7 @@ class HubSubscription implements NewsSubscription {
   ) {
     // Overdue with no other subscriber: it sat idle. A watched poller's view is at most a period
     // old (a round the host budget defers makes it overdue, not stale), and is not waited for.
-    const stale = pollers.filter((p) => p.overdue && p.subscribers === 1);
+    const stale = pollers.filter((p) => p.subscribers === 1 && p.overdue);
     this.staleAtStart = stale.length > 0 ? new Map(stale.map((p) => [p, p.polls] as const)) : undefined;
   }
 
