@@ -78,6 +78,12 @@ test('a bad filter is explained inline and never sent', async ({ page }) => {
   expect(new URL(page.url()).searchParams.has('q')).toBe(false);
 });
 
+test('a link whose interval cannot be used says what the page does instead', async ({ page }) => {
+  await page.goto('/dashboard?symbol=OPTA&interval=5');
+  await expect(page.getByTestId('option-notice')).toHaveText("The link's interval=5 is not milliseconds from 1000 to 300000: updates come every 10 s.");
+  await expect(page.getByText('Updates every 10 s until you stop')).toBeVisible();
+});
+
 test('an invalid filter in a link is shown with its explanation and not applied', async ({ page }) => {
   await feedControl.set(symbolFeedPath('FILB'), symbolFeed('FILB', [item('filb-1', 'FILB steady', minutesAgo(15))]));
   await page.goto(`${dashboardPath('FILB')}&q=${encodeURIComponent('"open')}`);

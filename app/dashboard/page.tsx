@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { Dashboard } from '@/components/dashboard/dashboard';
 import { settings } from '@/lib/config/settings';
 import { checkFilter } from '@/lib/dashboard/filter-input';
-import { streamOptionsFromQuery } from '@/lib/dashboard/stream-options';
+import { streamOptionNotices, streamOptionsFromQuery } from '@/lib/dashboard/stream-options';
 import { watchlistFromParams } from '@/lib/dashboard/watchlist';
 
 export const metadata: Metadata = {
@@ -33,6 +33,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       }}
       invalidFilter={filter && !filter.ok ? (rawQ ?? null) : null}
       options={streamOptionsFromQuery(query, { maxDuration: streamMaxDurationMs, heartbeat: streamHeartbeatMs })}
+      optionNotices={streamOptionNotices(query, { maxDuration: streamMaxDurationMs })}
     />
   );
 }

@@ -37,6 +37,29 @@ export function streamOptionsFromQuery(query: Query, server: { maxDuration: numb
   };
 }
 
+/**
+ * What the page says about a link's `interval`/`duration` it could not use as written, one sentence
+ * each; streamOptionsFromQuery falls back (or caps) without a word, and a user who typed
+ * `interval=5` meaning seconds would otherwise wonder why updates come every 10 s.
+ */
+export function streamOptionNotices(query: Query, server: { maxDuration: number }): string[] {
+  const notices: string[] = [];
+  const interval = first(query.interval);
+  if (interval !== undefined && !integer.min(LIMITS.interval.min).max(LIMITS.interval.max).safeParse(interval).success) {
+    notices.push(
+      `The link's interval=${interval.slice(0, 20)} is not milliseconds from ${LIMITS.interval.min} to ${LIMITS.interval.max}: updates come every ${DEFAULT_INTERVAL_MS / 1000} s.`,
+    );
+  }
+  const duration = first(query.duration);
+  const parsed = duration === undefined ? undefined : integer.min(LIMITS.duration.min).safeParse(duration);
+  if (duration !== undefined && !parsed?.success) {
+    notices.push(`The link's duration=${duration.slice(0, 20)} is not milliseconds of at least ${LIMITS.duration.min}: the stream stays live until you stop it.`);
+  } else if (parsed?.success && parsed.data > server.maxDuration) {
+    notices.push(`The link's duration=${duration} is longer than this server allows: the stream lasts ${server.maxDuration / 1000} s.`);
+  }
+  return notices;
+}
+
 /** Contract §6.3: one ticker keeps the single-symbol form (`symbol=`) every server version accepts. */
 function symbolParams(params: URLSearchParams, symbols: readonly string[]): void {
   if (symbols.length === 1) params.set('symbol', symbols[0]!);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkFilter } from '@/lib/dashboard/filter-input';
 import { describeHttpFailure, parseRetryAfter } from '@/lib/dashboard/http-failure';
-import { articleLimit, snapshotUrl, streamOptionsFromQuery, streamUrl } from '@/lib/dashboard/stream-options';
+import { articleLimit, snapshotUrl, streamOptionNotices, streamOptionsFromQuery, streamUrl } from '@/lib/dashboard/stream-options';
 import { checkSymbol } from '@/lib/dashboard/symbol';
 import { loadView, saveView, urlWithView, VIEW_KEY } from '@/lib/dashboard/view-state';
 import { addToWatchlist, removeFromWatchlist, watchlistFromParams } from '@/lib/dashboard/watchlist';
@@ -148,6 +148,16 @@ describe('stream options from the dashboard URL', () => {
     expect(streamOptionsFromQuery({ duration: '999999999' }, server).duration).toBe(300_000);
     expect(streamOptionsFromQuery({ interval: '10', duration: 'soon' }, server)).toMatchObject({ interval: 10_000, duration: null });
     expect(streamOptionsFromQuery({ duration: ['5000', '9000'] }, server).duration).toBe(5000);
+  });
+
+  it('says what it did with an interval or duration it could not use as written', () => {
+    expect(streamOptionNotices({}, server)).toEqual([]);
+    expect(streamOptionNotices({ interval: '1000', duration: '8000' }, server)).toEqual([]);
+    expect(streamOptionNotices({ interval: '5' }, server)).toEqual(['The link\'s interval=5 is not milliseconds from 1000 to 300000: updates come every 10 s.']);
+    expect(streamOptionNotices({ duration: 'soon' }, server)).toEqual([
+      'The link\'s duration=soon is not milliseconds of at least 1000: the stream stays live until you stop it.',
+    ]);
+    expect(streamOptionNotices({ duration: '999999999' }, server)).toEqual(['The link\'s duration=999999999 is longer than this server allows: the stream lasts 300 s.']);
   });
 
   it('builds the contract URLs: symbol= for one ticker, symbols= for several, q and since when set', () => {
