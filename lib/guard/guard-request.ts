@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { securityProblems, settings, type Problem, type Settings } from '@/lib/config/settings';
-import { allowedMethods } from '@/lib/http/allowed-methods';
+import { allowedMethods, isAllowedMethod, methodNotAllowedResponse } from '@/lib/http/allowed-methods';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { reportRefusal } from '@/lib/observability/guard-events';
 import { log } from '@/lib/observability/logger';
@@ -57,6 +57,15 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
       Vary: 'Origin',
       'WWW-Authenticate': `Bearer realm="market-pulse"${auth.invalid ? ', error="invalid_token"' : ''}`,
     });
+  }
+
+  // Before any route: Next answers a method a route does not export with a bare 400 (PROPFIND,
+  // QUERY…), and the contract's 405 names what is served. After the key check, as a route's was.
+  if (!isAllowedMethod(url.pathname, request.method)) {
+    const refusal = methodNotAllowedResponse(url.pathname);
+    for (const [name, value] of Object.entries(cors)) refusal.headers.set(name, value);
+    refusal.headers.set('Vary', 'Origin');
+    return refusal;
   }
 
   const response = NextResponse.next(env.trustProxy ? undefined : { request: { headers: withoutForwarding(request.headers) } });

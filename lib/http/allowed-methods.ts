@@ -1,3 +1,5 @@
+import { JsonRpcCode, jsonRpcErrorResponse } from './json-rpc-error';
+
 /**
  * The methods each /api route serves, as its `Allow` header states them: on its 405 answers and on
  * an `OPTIONS` without an Origin. One rule, so a 405 never advertises a method that is itself
@@ -8,4 +10,24 @@ export const MCP_METHODS = 'POST, OPTIONS';
 
 export function allowedMethods(pathname: string): string {
   return pathname === '/api/mcp' ? MCP_METHODS : GET_ONLY_METHODS;
+}
+
+export function isAllowedMethod(pathname: string, method: string): boolean {
+  return allowedMethods(pathname).split(', ').includes(method);
+}
+
+/** The contract's 405: JSON-RPC code -32005, with the route's `Allow`. */
+export function methodNotAllowedResponse(pathname: string): Response {
+  const served = pathname === '/api/mcp' ? '/api/mcp accepts POST (a stateless server: no GET stream, no session to DELETE)' : 'this endpoint accepts GET and HEAD';
+  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, `Method not allowed: ${served}`, undefined, { Allow: allowedMethods(pathname) });
+}
+
+/**
+ * Route handlers for the methods a GET-only endpoint does not serve: Next.js would otherwise answer
+ * 405 with an empty body. The guard refuses these first (and any other method, which Next would
+ * answer with a bare 400); the handlers keep the route right on its own.
+ */
+export function getOnlyHandlers(): Record<'POST' | 'PUT' | 'PATCH' | 'DELETE', () => Response> {
+  const refuse = () => methodNotAllowedResponse('');
+  return { POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
 }

@@ -1,5 +1,3 @@
-import { GET_ONLY_METHODS } from './allowed-methods';
-
 /** JSON-RPC error codes the API answers with (API_CONTRACT.md "Errors before the stream starts"). */
 export const JsonRpcCode = {
   invalidParams: -32602,
@@ -28,16 +26,4 @@ export function jsonRpcErrorResponse(
   const res = Response.json(body, { status, headers });
   res.headers.set('Cache-Control', 'no-store');
   return res;
-}
-
-/**
- * Route handlers for the methods a GET-only endpoint does not serve: Next.js would otherwise answer
- * 405 with an empty body, and the contract promises a JSON error naming what is allowed.
- */
-export function getOnlyHandlers(): Record<'POST' | 'PUT' | 'PATCH' | 'DELETE', () => Response> {
-  const refuse = () =>
-    jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: this endpoint accepts GET and HEAD', undefined, {
-      Allow: GET_ONLY_METHODS,
-    });
-  return { POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
 }

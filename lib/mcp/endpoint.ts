@@ -1,7 +1,7 @@
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { settings } from '@/lib/config/settings';
 import { MAX_BODY_BYTES } from '@/lib/guard/request-bounds';
-import { MCP_METHODS } from '@/lib/http/allowed-methods';
+import { methodNotAllowedResponse } from '@/lib/http/allowed-methods';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { log } from '@/lib/observability/logger';
 import { countRefusal } from '@/lib/observability/metrics';
@@ -46,9 +46,7 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
 }
 
 export function methodNotAllowed(): Response {
-  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, 'Method not allowed: /api/mcp accepts POST (a stateless server: no GET stream, no session to DELETE)', undefined, {
-    Allow: MCP_METHODS,
-  });
+  return methodNotAllowedResponse('/api/mcp');
 }
 
 const OPENING_COMMENT = new TextEncoder().encode(': stream open\n\n');

@@ -1,5 +1,5 @@
 import { metricsHead, metricsText } from '@/lib/api/metrics';
-import { getOnlyHandlers } from '@/lib/http/json-rpc-error';
+import { getOnlyHandlers } from '@/lib/http/allowed-methods';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

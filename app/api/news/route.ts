@@ -1,5 +1,5 @@
 import { newsSnapshot, newsSnapshotHead } from '@/lib/api/news';
-import { getOnlyHandlers } from '@/lib/http/json-rpc-error';
+import { getOnlyHandlers } from '@/lib/http/allowed-methods';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

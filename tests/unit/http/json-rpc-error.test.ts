@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JsonRpcCode, getOnlyHandlers, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
+import { getOnlyHandlers } from '@/lib/http/allowed-methods';
+import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { queryObject } from '@/lib/http/query';
 
 describe('jsonRpcErrorResponse (contract: errors before the stream are JSON, never HTML)', () => {

@@ -1,5 +1,5 @@
 import { streamNews, streamNewsHead } from '@/lib/api/stream-news';
-import { getOnlyHandlers } from '@/lib/http/json-rpc-error';
+import { getOnlyHandlers } from '@/lib/http/allowed-methods';
 
 // Streams are long-lived and read live state: Node runtime, never cached or prerendered.
 export const runtime = 'nodejs';
