@@ -64,6 +64,12 @@ export class LiveSession {
   private cursor: string | null = null;
   /** The list or filter changed: the next request switches (a fresh stream after a list change). */
   private pendingSwitch: { symbolsChanged: boolean } | null = null;
+  /**
+   * The switch the current request makes, until it opens. A switch refused (429) or cut off before
+   * it opened is made again by the next request: resuming instead would send the old list's cursor
+   * with the new list's URL, which the server refuses.
+   */
+  private switching: { symbolsChanged: boolean } | null = null;
   private failures = 0;
   private timer: { handle: unknown; kind: TimerKind } | null = null;
   private ticker: unknown = null;
@@ -100,6 +106,7 @@ export class LiveSession {
     this.cursor = null;
     this.connUrl = null;
     this.pendingSwitch = null;
+    this.switching = null;
     this.failures = 0;
     this.dispatch({ type: 'start', openEnded: this.settings.options.duration === null, now: this.deps.now() });
     this.lastTickAt = this.deps.now();
@@ -125,8 +132,9 @@ export class LiveSession {
     this.settings = settings;
     if (!(symbolsChanged || qChanged) || !isActive(this.state.phase)) return;
     this.pendingSwitch = { symbolsChanged: symbolsChanged || (this.pendingSwitch?.symbolsChanged ?? false) };
-    // Offline, the switch waits for the network; the reconnect then carries it.
-    if (this.state.phase !== 'offline') this.schedule('switch', SWITCH_DEBOUNCE_MS, () => this.reconnectNow());
+    // Offline, the switch waits for the network, and during a refusal's Retry-After for its end:
+    // the reconnect then carries it (sent at once, it would only be refused again).
+    if (this.state.phase !== 'offline' && this.timer?.kind !== 'retry-after') this.schedule('switch', SWITCH_DEBOUNCE_MS, () => this.reconnectNow());
   }
 
   /** Snapshot headlines join the list without being flagged new. */
@@ -221,8 +229,9 @@ export class LiveSession {
 
   private reconnectNow(): void {
     this.clearTimer();
-    const pending = this.pendingSwitch;
+    const pending = mergeSwitches(this.pendingSwitch, this.switching);
     this.pendingSwitch = null;
+    this.switching = pending;
     this.open(
       pending
         ? switchRequest({ symbolsChanged: pending.symbolsChanged, cursor: this.cursor })
@@ -255,6 +264,7 @@ export class LiveSession {
     this.conn = openSse(this.deps.fetch, url, headers, {
       onOpen: () => {
         if (!current()) return;
+        this.switching = null;
         this.lastByteAt = this.deps.now();
         this.dispatch({ type: 'opened' });
       },
@@ -372,4 +382,10 @@ export class LiveSession {
       })
       .catch(retry);
   }
+}
+
+/** Two switches not made yet are one: a fresh stream if either changed the list. */
+function mergeSwitches(a: { symbolsChanged: boolean } | null, b: { symbolsChanged: boolean } | null): { symbolsChanged: boolean } | null {
+  if (!a || !b) return a ?? b;
+  return { symbolsChanged: a.symbolsChanged || b.symbolsChanged };
 }

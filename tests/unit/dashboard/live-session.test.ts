@@ -347,11 +347,21 @@ describe('LiveSession: refusals', () => {
     server.last().refuse(429, body('Too many stream starts: at most 10 per minute per client; retry after 10 s'), { 'Retry-After': '10' });
     await settle();
     expect(s.getState()).toMatchObject({ phase: 'reconnecting', message: 'Too many stream starts: at most 10 per minute per client.' });
-    await advance(11_000);
-    const retried = server.last().open();
-    connected(retried, 'r0');
+    // Changes during the wait are held for its end (sent at once they would only be refused again).
+    const before = server.streams().length;
+    s.update({ symbols: ['TSLA'], q: 'volume', options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS + 1_000);
+    expect(server.streams()).toHaveLength(before);
+    await advance(10_000);
+    expect(server.streams()).toHaveLength(before + 1);
+    // One request, the switch again with the newest filter: `since` the last event, not a resume
+    // with the old stream's id (which the server would refuse for the new URL).
+    const retried = server.last();
+    expect(retried.param('q')).toBe('volume');
+    expect(retried.param('since')).toBe('n1');
+    expect(retried.headers['Last-Event-ID']).toBeUndefined();
+    connected(retried.open(), 'r0');
     await settle();
-    expect(retried.param('q')).toBe('earnings');
     expect(s.getState()).toMatchObject({ phase: 'live', reconnects: 0, retryAt: null, message: null });
   });
 
