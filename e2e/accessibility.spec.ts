@@ -142,6 +142,14 @@ test('fits a phone screen without sideways scrolling', async ({ page }, testInfo
   await stopButton(page).click();
 });
 
+test('on a phone the Filter box keeps a usable width beside its buttons', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/dashboard?symbol=PHONB&q=earnings');
+  await expect(page.getByRole('button', { name: 'Clear filter' })).toBeVisible();
+  // Both buttons beside it squeezed it to a word's width; they wrap below it instead.
+  expect(await filterBox(page).evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThanOrEqual(180);
+});
+
 const axePath = path.join(repoRoot, 'node_modules/axe-core/axe.min.js');
 
 interface AxeViolation {

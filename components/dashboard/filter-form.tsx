@@ -47,7 +47,7 @@ export function FilterForm({
         complaint={complaint}
         hint={<>Whole words in titles and summaries; &quot;a phrase&quot; in double quotes; -word excludes.</>}
         inputRef={inputRef}
-        className="w-64 flex-1 sm:flex-none"
+        className="w-64 min-w-48 flex-1 sm:flex-none"
         name="q"
         type="text"
         enterKeyHint="search"
