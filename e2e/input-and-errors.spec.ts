@@ -78,10 +78,14 @@ test('a bad filter is explained inline and never sent', async ({ page }) => {
   expect(new URL(page.url()).searchParams.has('q')).toBe(false);
 });
 
-test('a link whose interval cannot be used says what the page does instead', async ({ page }) => {
-  await page.goto('/dashboard?symbol=OPTA&interval=5');
-  await expect(page.getByTestId('option-notice')).toHaveText("The link's interval=5 is not milliseconds from 1000 to 300000: updates come every 10 s.");
+test('a link whose tickers or interval cannot be used says what the page does instead', async ({ page }) => {
+  await page.goto('/dashboard?symbols=OPTA,lol%20lol&interval=5');
+  await expect(page.getByTestId('link-notice')).toHaveText([
+    'The link\'s "lol lol" is not a ticker and was left out.',
+    "The link's interval=5 is not milliseconds from 1000 to 300000: updates come every 10 s.",
+  ]);
   await expect(page.getByText('Updates every 10 s until you stop')).toBeVisible();
+  await expect(page).toHaveURL(/[?&]symbols=OPTA(&|$)/);
 });
 
 test('an invalid filter in a link is shown with its explanation and not applied', async ({ page }) => {

@@ -3,7 +3,7 @@ import { Dashboard } from '@/components/dashboard/dashboard';
 import { settings } from '@/lib/config/settings';
 import { checkFilter } from '@/lib/dashboard/filter-input';
 import { streamOptionNotices, streamOptionsFromQuery } from '@/lib/dashboard/stream-options';
-import { watchlistFromParams } from '@/lib/dashboard/watchlist';
+import { watchlistFromParams, watchlistNotices } from '@/lib/dashboard/watchlist';
 
 export const metadata: Metadata = {
   title: 'Dashboard',
@@ -33,7 +33,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       }}
       invalidFilter={filter && !filter.ok ? (rawQ ?? null) : null}
       options={streamOptionsFromQuery(query, { maxDuration: streamMaxDurationMs, heartbeat: streamHeartbeatMs })}
-      optionNotices={streamOptionNotices(query, { maxDuration: streamMaxDurationMs })}
+      linkNotices={[...watchlistNotices(first(query.symbols), first(query.symbol)), ...streamOptionNotices(query, { maxDuration: streamMaxDurationMs })]}
     />
   );
 }

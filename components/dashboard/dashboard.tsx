@@ -28,8 +28,8 @@ export interface DashboardProps {
   /** A `q` from the link that the API would refuse: shown in the Filter box with its explanation. */
   invalidFilter: string | null;
   options: StreamOptions;
-  /** What the page did with a link's `interval`/`duration` it could not use as written. */
-  optionNotices: readonly string[];
+  /** What the page did with parts of its link it could not use as written (tickers, interval, duration). */
+  linkNotices: readonly string[];
 }
 
 function durationText(options: StreamOptions): string {
@@ -41,7 +41,7 @@ function durationText(options: StreamOptions): string {
  * The dashboard: a watchlist with a filter, its headlines, and a live session that stays live until
  * Stop. The logic lives in lib/dashboard; this component wires it to the page.
  */
-export function Dashboard({ fromLink, invalidFilter, options, optionNotices }: DashboardProps) {
+export function Dashboard({ fromLink, invalidFilter, options, linkNotices }: DashboardProps) {
   const { view, ready, setView } = useWatchView(fromLink);
   const query = useMemo(() => {
     const check = checkFilter(view.q);
@@ -123,8 +123,8 @@ export function Dashboard({ fromLink, invalidFilter, options, optionNotices }: D
             {streaming ? 'Stop Stream' : 'Start Live News Stream'}
           </button>
           <span className="text-sm text-slate-600 dark:text-slate-400">{durationText(options)}</span>
-          {optionNotices.map((notice) => (
-            <p key={notice} data-testid="option-notice" className="text-sm text-amber-800 dark:text-amber-300">
+          {linkNotices.map((notice) => (
+            <p key={notice} data-testid="link-notice" className="text-sm text-amber-800 dark:text-amber-300">
               {notice}
             </p>
           ))}

@@ -73,3 +73,23 @@ export function watchlistFromParams(symbols: string | undefined, symbol: string 
   }
   return list.length > 0 ? list : null;
 }
+
+/**
+ * What the page says about a link's tickers it could not use as written (watchlistFromParams drops
+ * them without a word): invalid entries, and a list longer than a watchlist holds.
+ */
+export function watchlistNotices(symbols: string | undefined, symbol: string | undefined): string[] {
+  const raw = symbols ?? symbol;
+  if (raw === undefined) return [];
+  const entries = raw.split(',').filter((part) => part.trim() !== '');
+  const invalid = entries.filter((part) => !checkSymbol(part).ok);
+  const valid = new Set(entries.filter((part) => checkSymbol(part).ok).map((part) => part.trim().toUpperCase()));
+  const notices: string[] = [];
+  if (invalid.length > 0) {
+    const shown = invalid.slice(0, 3).map((part) => `"${part.trim().slice(0, 20)}"`).join(', ') + (invalid.length > 3 ? ' …' : '');
+    const fallback = valid.size === 0 ? ' It names no ticker the page can use, so it shows your last watchlist (or TSLA) instead.' : '';
+    notices.push(`The link's ${shown} ${invalid.length === 1 ? 'is not a ticker and was' : 'are not tickers and were'} left out.${fallback}`);
+  }
+  if (valid.size > MAX_SYMBOLS) notices.push(`The link lists ${valid.size} symbols; a watchlist holds ${MAX_SYMBOLS}, so the first ${MAX_SYMBOLS} are shown.`);
+  return notices;
+}

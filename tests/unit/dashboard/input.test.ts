@@ -4,7 +4,7 @@ import { describeHttpFailure, parseRetryAfter } from '@/lib/dashboard/http-failu
 import { articleLimit, snapshotUrl, streamOptionNotices, streamOptionsFromQuery, streamUrl } from '@/lib/dashboard/stream-options';
 import { checkSymbol } from '@/lib/dashboard/symbol';
 import { loadView, saveView, urlWithView, VIEW_KEY } from '@/lib/dashboard/view-state';
-import { addToWatchlist, removeFromWatchlist, watchlistFromParams } from '@/lib/dashboard/watchlist';
+import { addToWatchlist, removeFromWatchlist, watchlistFromParams, watchlistNotices } from '@/lib/dashboard/watchlist';
 
 describe('symbol input', () => {
   it('accepts the contract examples, trimmed and upper-cased', () => {
@@ -125,6 +125,17 @@ describe('watch view in the address bar and in storage', () => {
     const href = 'https://app.example/dashboard?symbol=TSLA';
     expect(urlWithView(href, { symbols: ['TSLA'], q: '' })).toBe(href);
     expect(urlWithView('https://app.example/dashboard', { symbols: ['TSLA'], q: '' })).toBe('https://app.example/dashboard');
+  });
+
+  it("names a link's tickers it could not use", () => {
+    expect(watchlistNotices(undefined, undefined)).toEqual([]);
+    expect(watchlistNotices('TSLA,aapl', undefined)).toEqual([]);
+    expect(watchlistNotices('TSLA,lol lol', undefined)).toEqual(['The link\'s "lol lol" is not a ticker and was left out.']);
+    expect(watchlistNotices(undefined, 'lol lol')).toEqual([
+      'The link\'s "lol lol" is not a ticker and was left out. It names no ticker the page can use, so it shows your last watchlist (or TSLA) instead.',
+    ]);
+    const thirty = Array.from({ length: 30 }, (_, i) => `S${i}`).join(',');
+    expect(watchlistNotices(thirty, undefined)).toEqual(['The link lists 30 symbols; a watchlist holds 25, so the first 25 are shown.']);
   });
 
   it('corrects a link the page could not use as given to what it shows', () => {
