@@ -47,7 +47,8 @@ export function FilterForm({
         complaint={complaint}
         hint={<>Whole words in titles and summaries; &quot;a phrase&quot; in double quotes; -word excludes.</>}
         inputRef={inputRef}
-        className="w-64 min-w-48 flex-1 sm:flex-none"
+        // A basis, not flex-1: on a phone its buttons wrap below it instead of squeezing it to a word.
+        className="w-64 grow basis-48 sm:flex-none"
         name="q"
         type="text"
         enterKeyHint="search"

@@ -78,7 +78,7 @@ export function WatchlistForm({
             <li
               key={s}
               data-symbol={s}
-              className="flex items-center gap-1 rounded-full border border-blue-300 bg-blue-50 py-0.5 pr-0.5 pl-3 text-sm text-blue-950 dark:border-blue-700 dark:bg-blue-950 dark:text-blue-100"
+              className="flex items-center gap-2 rounded-full border border-blue-300 bg-blue-50 py-0.5 pr-0.5 pl-3 text-sm text-blue-950 dark:border-blue-700 dark:bg-blue-950 dark:text-blue-100"
             >
               <span className="font-mono font-semibold">{s}</span>
               {newBySymbol && (
