@@ -1,5 +1,5 @@
 import { MAX_SYMBOLS } from '@/lib/contract/symbols';
-import { checkSymbol } from './symbol';
+import { checkSymbol, DEFAULT_SYMBOL } from './symbol';
 
 /**
  * The watchlist: 1 to MAX_SYMBOLS distinct, valid tickers in the order the user added them. Every
@@ -81,13 +81,16 @@ export function watchlistFromParams(symbols: string | undefined, symbol: string 
 export function watchlistNotices(symbols: string | undefined, symbol: string | undefined): string[] {
   const raw = symbols ?? symbol;
   if (raw === undefined) return [];
-  const entries = raw.split(',').filter((part) => part.trim() !== '');
-  const invalid = entries.filter((part) => !checkSymbol(part).ok);
-  const valid = new Set(entries.filter((part) => checkSymbol(part).ok).map((part) => part.trim().toUpperCase()));
+  const checks = raw
+    .split(',')
+    .filter((part) => part.trim() !== '')
+    .map((part) => ({ part: part.trim(), check: checkSymbol(part) }));
+  const invalid = checks.flatMap(({ part, check }) => (check.ok ? [] : [part]));
+  const valid = new Set(checks.flatMap(({ check }) => (check.ok ? [check.symbol] : [])));
   const notices: string[] = [];
   if (invalid.length > 0) {
-    const shown = invalid.slice(0, 3).map((part) => `"${part.trim().slice(0, 20)}"`).join(', ') + (invalid.length > 3 ? ' …' : '');
-    const fallback = valid.size === 0 ? ' It names no ticker the page can use, so it shows your last watchlist (or TSLA) instead.' : '';
+    const shown = invalid.slice(0, 3).map((part) => `"${part.slice(0, 20)}"`).join(', ') + (invalid.length > 3 ? ' …' : '');
+    const fallback = valid.size === 0 ? ` It names no ticker the page can use, so it shows your last watchlist (or ${DEFAULT_SYMBOL}) instead.` : '';
     notices.push(`The link's ${shown} ${invalid.length === 1 ? 'is not a ticker and was' : 'are not tickers and were'} left out.${fallback}`);
   }
   if (valid.size > MAX_SYMBOLS) notices.push(`The link lists ${valid.size} symbols; a watchlist holds ${MAX_SYMBOLS}, so the first ${MAX_SYMBOLS} are shown.`);
