@@ -62,7 +62,7 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
   // Before any route: Next answers a method a route does not export with a bare 400 (PROPFIND,
   // QUERY…), and the contract's 405 names what is served. After the key check, as a route's was.
   if (!isAllowedMethod(url.pathname, request.method)) {
-    const refusal = methodNotAllowedResponse(url.pathname);
+    const refusal = methodNotAllowedResponse(allowedMethods(url.pathname));
     for (const [name, value] of Object.entries(cors)) refusal.headers.set(name, value);
     refusal.headers.set('Vary', 'Origin');
     return refusal;

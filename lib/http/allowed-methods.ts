@@ -16,10 +16,10 @@ export function isAllowedMethod(pathname: string, method: string): boolean {
   return allowedMethods(pathname).split(', ').includes(method);
 }
 
-/** The contract's 405: JSON-RPC code -32005, with the route's `Allow`. */
-export function methodNotAllowedResponse(pathname: string): Response {
-  const served = pathname === '/api/mcp' ? '/api/mcp accepts POST (a stateless server: no GET stream, no session to DELETE)' : 'this endpoint accepts GET and HEAD';
-  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, `Method not allowed: ${served}`, undefined, { Allow: allowedMethods(pathname) });
+/** The contract's 405 for a route that serves `allow`: JSON-RPC code -32005, with that `Allow`. */
+export function methodNotAllowedResponse(allow: string): Response {
+  const served = allow === MCP_METHODS ? '/api/mcp accepts POST (a stateless server: no GET stream, no session to DELETE)' : 'this endpoint accepts GET and HEAD';
+  return jsonRpcErrorResponse(405, JsonRpcCode.methodNotAllowed, `Method not allowed: ${served}`, undefined, { Allow: allow });
 }
 
 /**
@@ -28,6 +28,6 @@ export function methodNotAllowedResponse(pathname: string): Response {
  * answer with a bare 400); the handlers keep the route right on its own.
  */
 export function getOnlyHandlers(): Record<'POST' | 'PUT' | 'PATCH' | 'DELETE', () => Response> {
-  const refuse = () => methodNotAllowedResponse('');
+  const refuse = () => methodNotAllowedResponse(GET_ONLY_METHODS);
   return { POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse };
 }

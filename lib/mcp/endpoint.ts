@@ -1,7 +1,7 @@
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { settings } from '@/lib/config/settings';
 import { MAX_BODY_BYTES } from '@/lib/guard/request-bounds';
-import { methodNotAllowedResponse } from '@/lib/http/allowed-methods';
+import { MCP_METHODS, methodNotAllowedResponse } from '@/lib/http/allowed-methods';
 import { JsonRpcCode, jsonRpcErrorResponse } from '@/lib/http/json-rpc-error';
 import { log } from '@/lib/observability/logger';
 import { countRefusal } from '@/lib/observability/metrics';
@@ -46,7 +46,7 @@ export async function handleMcpRequest(request: Request): Promise<Response> {
 }
 
 export function methodNotAllowed(): Response {
-  return methodNotAllowedResponse('/api/mcp');
+  return methodNotAllowedResponse(MCP_METHODS);
 }
 
 const OPENING_COMMENT = new TextEncoder().encode(': stream open\n\n');
