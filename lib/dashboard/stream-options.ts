@@ -24,11 +24,14 @@ type Query = Record<string, string | string[] | undefined>;
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const integer = z.coerce.number().int();
+/** The link's `interval` and `duration` rules, for the options and for the notices about them. */
+const linkInterval = integer.min(LIMITS.interval.min).max(LIMITS.interval.max);
+const linkDuration = integer.min(LIMITS.duration.min);
 
 export function streamOptionsFromQuery(query: Query, server: { maxDuration: number; heartbeat: number }): StreamOptions {
-  const interval = integer.min(LIMITS.interval.min).max(LIMITS.interval.max).catch(DEFAULT_INTERVAL_MS).parse(first(query.interval) ?? DEFAULT_INTERVAL_MS);
+  const interval = linkInterval.catch(DEFAULT_INTERVAL_MS).parse(first(query.interval) ?? DEFAULT_INTERVAL_MS);
   const rawDuration = first(query.duration);
-  const duration = rawDuration === undefined ? null : integer.min(LIMITS.duration.min).nullable().catch(null).parse(rawDuration);
+  const duration = rawDuration === undefined ? null : linkDuration.nullable().catch(null).parse(rawDuration);
   return {
     interval,
     duration: duration === null ? null : Math.min(duration, server.maxDuration),
@@ -45,13 +48,13 @@ export function streamOptionsFromQuery(query: Query, server: { maxDuration: numb
 export function streamOptionNotices(query: Query, server: { maxDuration: number }): string[] {
   const notices: string[] = [];
   const interval = first(query.interval);
-  if (interval !== undefined && !integer.min(LIMITS.interval.min).max(LIMITS.interval.max).safeParse(interval).success) {
+  if (interval !== undefined && !linkInterval.safeParse(interval).success) {
     notices.push(
       `The link's interval=${interval.slice(0, 20)} is not milliseconds from ${LIMITS.interval.min} to ${LIMITS.interval.max}: updates come every ${DEFAULT_INTERVAL_MS / 1000} s.`,
     );
   }
   const duration = first(query.duration);
-  const parsed = duration === undefined ? undefined : integer.min(LIMITS.duration.min).safeParse(duration);
+  const parsed = duration === undefined ? undefined : linkDuration.safeParse(duration);
   if (duration !== undefined && !parsed?.success) {
     notices.push(`The link's duration=${duration.slice(0, 20)} is not milliseconds of at least ${LIMITS.duration.min}: the stream stays live until you stop it.`);
   } else if (parsed?.success && parsed.data > server.maxDuration) {

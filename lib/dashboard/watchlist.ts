@@ -58,19 +58,28 @@ export function removeFromWatchlist(list: readonly string[], symbol: string): Wa
   return { ok: true, symbols: list.filter((s) => s !== symbol), added: [] };
 }
 
+/** A link's tickers as given: the distinct valid ones in order, and the entries that are not tickers. */
+function readLinkTickers(symbols: string | undefined, symbol: string | undefined): { valid: string[]; invalid: string[] } | null {
+  const raw = symbols ?? symbol;
+  if (raw === undefined) return null;
+  const valid: string[] = [];
+  const invalid: string[] = [];
+  for (const part of raw.split(',')) {
+    const check = checkSymbol(part);
+    if (check.ok) {
+      if (!valid.includes(check.symbol)) valid.push(check.symbol);
+    } else if (part.trim() !== '') invalid.push(part.trim());
+  }
+  return { valid, invalid };
+}
+
 /**
  * Tickers from a link: `symbols=TSLA,AAPL` or the older `symbol=TSLA`. Invalid entries and repeats
  * are dropped and at most MAX_SYMBOLS kept, so a hand-edited link still opens; null when the link
  * names no usable symbol (the page then restores the list saved in this browser).
  */
 export function watchlistFromParams(symbols: string | undefined, symbol: string | undefined): string[] | null {
-  const raw = symbols ?? symbol;
-  if (raw === undefined) return null;
-  const list: string[] = [];
-  for (const part of raw.split(',')) {
-    const check = checkSymbol(part);
-    if (check.ok && !list.includes(check.symbol) && list.length < MAX_SYMBOLS) list.push(check.symbol);
-  }
+  const list = readLinkTickers(symbols, symbol)?.valid.slice(0, MAX_SYMBOLS) ?? [];
   return list.length > 0 ? list : null;
 }
 
@@ -79,20 +88,15 @@ export function watchlistFromParams(symbols: string | undefined, symbol: string 
  * them without a word): invalid entries, and a list longer than a watchlist holds.
  */
 export function watchlistNotices(symbols: string | undefined, symbol: string | undefined): string[] {
-  const raw = symbols ?? symbol;
-  if (raw === undefined) return [];
-  const checks = raw
-    .split(',')
-    .filter((part) => part.trim() !== '')
-    .map((part) => ({ part: part.trim(), check: checkSymbol(part) }));
-  const invalid = checks.flatMap(({ part, check }) => (check.ok ? [] : [part]));
-  const valid = new Set(checks.flatMap(({ check }) => (check.ok ? [check.symbol] : [])));
+  const tickers = readLinkTickers(symbols, symbol);
+  if (!tickers) return [];
+  const { valid, invalid } = tickers;
   const notices: string[] = [];
   if (invalid.length > 0) {
     const shown = invalid.slice(0, 3).map((part) => `"${part.slice(0, 20)}"`).join(', ') + (invalid.length > 3 ? ' …' : '');
-    const fallback = valid.size === 0 ? ` It names no ticker the page can use, so it shows your last watchlist (or ${DEFAULT_SYMBOL}) instead.` : '';
+    const fallback = valid.length === 0 ? ` It names no ticker the page can use, so it shows your last watchlist (or ${DEFAULT_SYMBOL}) instead.` : '';
     notices.push(`The link's ${shown} ${invalid.length === 1 ? 'is not a ticker and was' : 'are not tickers and were'} left out.${fallback}`);
   }
-  if (valid.size > MAX_SYMBOLS) notices.push(`The link lists ${valid.size} symbols; a watchlist holds ${MAX_SYMBOLS}, so the first ${MAX_SYMBOLS} are shown.`);
+  if (valid.length > MAX_SYMBOLS) notices.push(`The link lists ${valid.length} symbols; a watchlist holds ${MAX_SYMBOLS}, so the first ${MAX_SYMBOLS} are shown.`);
   return notices;
 }
