@@ -9,7 +9,8 @@ export const RENEW_BATCH = 500;
  * process, one round trip per RENEW_BATCH slots, every third of a lease. A timer per stream was a
  * store command per stream every ten seconds: 10,000 open streams sent 1,000 a second, each a
  * billed request on Upstash. The timer runs only while slots are held and never keeps the process
- * alive.
+ * alive. A renewal also puts back a held slot the store lost (restarted empty, or down when the
+ * stream started), so within one renewal after the store is back every open stream counts again.
  */
 export class LeaseKeeper {
   /** By member: unique per connection. Bounded by the streams this process has open. */

@@ -39,8 +39,10 @@ export interface GuardStore {
   /** Takes one of the client's `cap` slots; a slot of a connection that is still open is never taken over. */
   acquireSlot(request: SlotRequest): Promise<SlotDecision>;
   /**
-   * Extends the leases of live slots, of any clients, to `leaseMs` from now, in one round trip;
-   * never re-creates a slot that expired or was released.
+   * Leases the slots of connections this process still holds, of any clients, for `leaseMs` from
+   * now, in one round trip: extended if the store has them, added again if it lost them (a store
+   * restarted empty, or down when the slot was taken), so open streams always count. Never called
+   * for a released slot.
    */
   refreshSlots(slots: readonly SlotRef[], leaseMs: number): Promise<void>;
   releaseSlot(client: string, member: string): Promise<void>;

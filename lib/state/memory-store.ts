@@ -43,9 +43,9 @@ export class MemoryGuardStore implements GuardStore {
   async refreshSlots(refs: readonly SlotRef[], leaseMs: number): Promise<void> {
     const now = this.now();
     for (const { client, member } of refs) {
-      const slots = this.slots.get(client);
-      const expiresAt = slots?.get(member);
-      if (slots && expiresAt !== undefined && expiresAt > now) slots.set(member, now + leaseMs);
+      const slots = this.slots.get(client) ?? new Map<string, number>();
+      slots.set(member, now + leaseMs);
+      this.slots.set(client, slots);
     }
   }
 

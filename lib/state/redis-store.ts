@@ -21,16 +21,19 @@ if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
 return {1, count}
 `;
 
-/** Only a live lease is extended: one that expired, was released or was taken over is not brought back. */
+/**
+ * Every slot named is one this process still holds open, so each is set to a fresh lease whether or
+ * not the store still has it: a store restarted empty, down when the stream started, or a lease that
+ * lapsed while the process stalled would otherwise leave open streams uncounted until they end.
+ * A release racing a renewal is ordered after it on one connection; over Upstash REST a renewal
+ * overtaken by its release leaves a slot that lapses within one lease, never renewed again.
+ */
 const REFRESH = `
 local now = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
 for i, key in ipairs(KEYS) do
-  local score = redis.call('ZSCORE', key, ARGV[i + 2])
-  if score and tonumber(score) > now then
-    redis.call('ZADD', key, 'XX', now + lease, ARGV[i + 2])
-    if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
-  end
+  redis.call('ZADD', key, now + lease, ARGV[i + 2])
+  if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
 end
 return #KEYS
 `;

@@ -163,6 +163,30 @@ describe.each(['redis', 'upstash'] as const)('shared state via %s', (mode) => {
     expect((await call(stream(a.url), { headers: after })).status).toBe(429);
   });
 
+  it('Redis restarted empty: the streams still open count against their client again within one renewal (10 s)', async () => {
+    await freshMinute(10_000);
+    const client = newClient();
+    const long = 'duration=60000&interval=1000';
+    const held = [await openSse(stream(a.url, long), client), await openSse(stream(b.url, long), client)];
+    let direct: IORedis | undefined;
+    try {
+      expect(held.map((s) => s.status)).toEqual([200, 200]);
+      await redis.stop({ crash: true });
+      await redis.restart();
+      direct = new IORedis(redis.url);
+      // Each instance's next renewal puts its slot back: the restarted store never heard of either.
+      const slots = `mp:slots:ip:${client['X-Forwarded-For']}`;
+      await waitUntil(async () => (await direct!.zcard(slots)) === 2, 25_000, 'both open streams counted again');
+      const refused = await call(stream(a.url), { headers: client });
+      expect(refused.status).toBe(429);
+      expect(refused.json().error.message).toMatch(/at most 2 at once/);
+    } finally {
+      held.forEach((s) => s.close());
+      direct?.disconnect();
+    }
+    await waitUntil(async () => (await activeStreams(a.url)) + (await activeStreams(b.url)) === 0, 5_000, 'streams closed');
+  }, 45_000);
+
   // Runs last in its group: it kills instance b.
   it.runIf(mode === 'redis')('an instance that crashes with open streams cannot leave their client locked out: its slots lapse within one lease (30 s)', async () => {
     const client = newClient();
