@@ -47,7 +47,7 @@ export function Dashboard({ fromLink, invalidFilter, options, linkNotices }: Das
     const check = checkFilter(view.q);
     return check.ok ? check.query : null;
   }, [view.q]);
-  const settings = useMemo(() => ({ symbols: view.symbols, q: view.q, options }), [view, options]);
+  const settings = useMemo(() => ({ symbols: view.symbols, query, options }), [view.symbols, query, options]);
   const { session, state } = useLiveSession(settings);
   const streaming = isActive(state.phase);
   const snapshot = useNewsSnapshot(ready ? view.symbols : null, view.q, streaming);

@@ -1,5 +1,6 @@
 import { sameSymbols } from '@/lib/contract/symbols';
 import type { Article } from '@/lib/contract/article';
+import { matchesArticle, type ParsedQuery } from '@/lib/contract/filters';
 import type { ListedArticle } from './articles';
 import { describeHttpFailure } from './http-failure';
 import {
@@ -10,7 +11,6 @@ import {
   reconnectRequest,
   retryAfterDelay,
   seamDelay,
-  switchRequest,
   TICK_MS,
   windowDuration,
   type NextRequest,
@@ -23,8 +23,12 @@ import { parseStreamMessage, type StreamMessage } from './stream-messages';
 
 export interface SessionSettings {
   symbols: readonly string[];
-  /** Applied filter in the `q` syntax, '' for none. */
-  q: string;
+  /**
+   * The applied filter, null for none. The page filters what it lists itself, so the stream carries
+   * the whole watchlist and a new filter costs no stream start (the server allows a few a minute);
+   * the filter decides which arrivals an absence counts.
+   */
+  query: ParsedQuery | null;
   options: StreamOptions;
 }
 
@@ -40,7 +44,7 @@ export interface SessionDeps {
   isOnline(): boolean;
 }
 
-/** Changes to the watchlist or filter in quick succession (typing "aapl, nvda", three removals) make one switch. */
+/** Changes to the watchlist in quick succession (typing "aapl, nvda", three removals) make one switch. */
 export const SWITCH_DEBOUNCE_MS = 300;
 
 type TimerKind = 'seam' | 'backoff' | 'retry-after' | 'switch';
@@ -62,14 +66,14 @@ export class LiveSession {
   private connUrl: string | null = null;
   /** The latest event id: where any continuation starts. */
   private cursor: string | null = null;
-  /** The list or filter changed: the next request switches (a fresh stream after a list change). */
-  private pendingSwitch: { symbolsChanged: boolean } | null = null;
+  /** The watchlist changed: the next request is a fresh stream for the new list. */
+  private pendingSwitch = false;
   /**
    * The switch the current request makes, until it opens. A switch refused (429) or cut off before
    * it opened is made again by the next request: resuming instead would send the old list's cursor
    * with the new list's URL, which the server refuses.
    */
-  private switching: { symbolsChanged: boolean } | null = null;
+  private switching = false;
   private failures = 0;
   private timer: { handle: unknown; kind: TimerKind } | null = null;
   private ticker: unknown = null;
@@ -105,8 +109,8 @@ export class LiveSession {
     this.halt();
     this.cursor = null;
     this.connUrl = null;
-    this.pendingSwitch = null;
-    this.switching = null;
+    this.pendingSwitch = false;
+    this.switching = false;
     this.failures = 0;
     this.dispatch({ type: 'start', openEnded: this.settings.options.duration === null, now: this.deps.now() });
     this.lastTickAt = this.deps.now();
@@ -125,13 +129,15 @@ export class LiveSession {
     this.halt();
   }
 
-  /** The watchlist or filter changed. While live, the stream switches shortly (changes are coalesced). */
+  /**
+   * The watchlist or filter changed. A filter applies to what arrives next with no request; while
+   * live, a new watchlist switches the stream shortly (changes are coalesced).
+   */
   update(settings: SessionSettings): void {
     const symbolsChanged = !sameSymbols(settings.symbols, this.settings.symbols);
-    const qChanged = settings.q !== this.settings.q;
     this.settings = settings;
-    if (!(symbolsChanged || qChanged) || !isActive(this.state.phase)) return;
-    this.pendingSwitch = { symbolsChanged: symbolsChanged || (this.pendingSwitch?.symbolsChanged ?? false) };
+    if (!symbolsChanged || !isActive(this.state.phase)) return;
+    this.pendingSwitch = true;
     // Offline, the switch waits for the network, and during a refusal's Retry-After for its end:
     // the reconnect then carries it (sent at once, it would only be refused again).
     if (this.state.phase !== 'offline' && this.timer?.kind !== 'retry-after') this.schedule('switch', SWITCH_DEBOUNCE_MS, () => this.reconnectNow());
@@ -229,15 +235,19 @@ export class LiveSession {
 
   private reconnectNow(): void {
     this.clearTimer();
-    const pending = mergeSwitches(this.pendingSwitch, this.switching);
-    this.pendingSwitch = null;
-    this.switching = pending;
+    // A cursor is bound to its symbol set: a new list needs a fresh stream (the page's
+    // de-duplication absorbs its first event's overlap with what is listed).
+    this.switching ||= this.pendingSwitch;
+    this.pendingSwitch = false;
     this.open(
-      pending
-        ? switchRequest({ symbolsChanged: pending.symbolsChanged, cursor: this.cursor })
-        : reconnectRequest({ cursor: this.cursor, endsAt: this.state.endsAt, now: this.deps.now(), openEnded: this.state.openEnded }),
+      this.switching ? { kind: 'fresh' } : reconnectRequest({ cursor: this.cursor, endsAt: this.state.endsAt, now: this.deps.now(), openEnded: this.state.openEnded }),
     );
   }
+
+  private readonly passesFilter = (article: Article): boolean => {
+    const { query } = this.settings;
+    return query === null || matchesArticle(query, article);
+  };
 
   private continueAfterCursor(): NextRequest {
     return this.cursor === null ? { kind: 'fresh' } : { kind: 'since', since: this.cursor };
@@ -245,7 +255,7 @@ export class LiveSession {
 
   private open(next: NextRequest): void {
     this.drop();
-    const { symbols, q, options } = this.settings;
+    const { symbols, options } = this.settings;
     let url: string;
     const headers: Record<string, string> = {};
     if (next.kind !== 'resume') this.backlogDue = next.kind === 'fresh';
@@ -255,7 +265,7 @@ export class LiveSession {
     } else {
       const duration = options.duration ?? windowDuration(options.maxDuration, this.deps.random());
       const since = next.kind === 'since' ? next.since : next.kind === 'resume' ? next.lastEventId : undefined;
-      url = streamUrl({ symbols, q, interval: options.interval, duration, ...(since === undefined ? {} : { since }) });
+      url = streamUrl({ symbols, interval: options.interval, duration, ...(since === undefined ? {} : { since }) });
       this.connUrl = url;
     }
     const generation = this.generation;
@@ -264,7 +274,7 @@ export class LiveSession {
     this.conn = openSse(this.deps.fetch, url, headers, {
       onOpen: () => {
         if (!current()) return;
-        this.switching = null;
+        this.switching = false;
         this.lastByteAt = this.deps.now();
         this.dispatch({ type: 'opened' });
       },
@@ -281,7 +291,7 @@ export class LiveSession {
         this.failures = 0;
         const backlog = message.kind === 'news' && this.backlogDue;
         if (message.kind === 'news') this.backlogDue = false;
-        this.dispatch({ type: 'message', message, now: this.deps.now(), backlog });
+        this.dispatch({ type: 'message', message, now: this.deps.now(), backlog, counts: this.passesFilter });
       },
       onClosed: () => {
         if (!current()) return;
@@ -362,7 +372,7 @@ export class LiveSession {
   private catchUpFromSnapshot(): void {
     this.drop();
     const generation = this.generation;
-    const { symbols, q } = this.settings;
+    const { symbols } = this.settings;
     const retry = () => {
       if (generation !== this.generation) return;
       this.failures += 1;
@@ -370,13 +380,13 @@ export class LiveSession {
       this.schedule('backoff', backoffDelay(this.failures - 1, this.deps.random()), () => this.catchUpFromSnapshot());
     };
     this.deps
-      .fetch(snapshotUrl(symbols, q), { headers: { Accept: 'application/json' }, cache: 'no-store' })
+      .fetch(snapshotUrl(symbols, ''), { headers: { Accept: 'application/json' }, cache: 'no-store' })
       .then(async (res) => {
         const body: unknown = await res.json().catch(() => undefined);
         const snapshot = res.ok ? parseSnapshotBody(body) : null;
         if (generation !== this.generation) return;
         if (!snapshot) return retry();
-        this.dispatch({ type: 'too-old-catch-up', articles: snapshot.articles, now: this.deps.now() });
+        this.dispatch({ type: 'too-old-catch-up', articles: snapshot.articles, now: this.deps.now(), counts: this.passesFilter });
         this.cursor = snapshot.cursor ?? null;
         this.open(this.continueAfterCursor());
       })
@@ -384,8 +394,3 @@ export class LiveSession {
   }
 }
 
-/** Two switches not made yet are one: a fresh stream if either changed the list. */
-function mergeSwitches(a: { symbolsChanged: boolean } | null, b: { symbolsChanged: boolean } | null): { symbolsChanged: boolean } | null {
-  if (!a || !b) return a ?? b;
-  return { symbolsChanged: a.symbolsChanged || b.symbolsChanged };
-}

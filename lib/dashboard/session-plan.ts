@@ -65,16 +65,6 @@ export function reconnectRequest(p: { cursor: string | null; endsAt: number | nu
   return { kind: 'since', since: p.cursor };
 }
 
-/**
- * After the watchlist or the filter changed while live. A cursor is bound to its symbol set, so a
- * new list needs a fresh stream (client de-duplication absorbs its first event's overlap); a new
- * filter continues after the cursor with the new `q`.
- */
-export function switchRequest(p: { symbolsChanged: boolean; cursor: string | null }): NextRequest {
-  if (p.symbolsChanged || p.cursor === null) return { kind: 'fresh' };
-  return { kind: 'since', since: p.cursor };
-}
-
 export type Absence = 'ok' | 'sleep' | 'silent';
 
 /**

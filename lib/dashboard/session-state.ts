@@ -76,9 +76,9 @@ export type SessionAction =
    * which the page lists like a snapshot's; only those published since the previous stream's last
    * news event arrived while the page watched.
    */
-  | { type: 'message'; message: Exclude<StreamMessage, { kind: 'final' }>; now: number; backlog?: boolean }
+  | { type: 'message'; message: Exclude<StreamMessage, { kind: 'final' }>; now: number; backlog?: boolean; counts?: Counted }
   | { type: 'snapshot'; articles: readonly Article[] }
-  | { type: 'too-old-catch-up'; articles: readonly Article[]; now: number }
+  | { type: 'too-old-catch-up'; articles: readonly Article[]; now: number; counts?: Counted }
   | { type: 'lost'; since: number; offline: boolean }
   /**
    * Waiting to try again. `refused`: the server turned a start away (429, 503), so no connection
@@ -114,6 +114,14 @@ export const initialSessionState: SessionState = {
   awayNotice: null,
 };
 
+/**
+ * Which arrivals "while you were away" counts: those the page's filter shows. The stream carries
+ * the whole watchlist and the page filters what it lists, so an arrival can be one it hides.
+ */
+export type Counted = (article: Article) => boolean;
+
+const everything: Counted = () => true;
+
 export function isActive(phase: SessionPhase): boolean {
   return phase === 'connecting' || phase === 'live' || phase === 'reconnecting' || phase === 'offline';
 }
@@ -130,19 +138,20 @@ function settleAway(state: SessionState, now: number, truncated = false): Sessio
   };
 }
 
-function withArrivals(state: SessionState, batch: readonly Article[], now: number, backlog = false): SessionState {
+function withArrivals(state: SessionState, batch: readonly Article[], now: number, backlog = false, counts = everything): SessionState {
   const arriving: Article[] = [];
   const earlier: Article[] = [];
   for (const a of batch) (!backlog || publishedSinceLastNews(state, a) ? arriving : earlier).push(a);
   const listed = earlier.length > 0 ? mergeArticles(state.articles, earlier).list : state.articles;
   const { list, added } = mergeArticles(listed, arriving, now);
   if (added.length === 0 && list === state.articles) return state;
+  const counted = added.filter(counts);
   return {
     ...state,
     articles: list,
     arrivals: added.length ? { seq: state.arrivals.seq + 1, articles: added } : state.arrivals,
-    away: state.away && { ...state.away, added: state.away.added + added.length },
-    awayNotice: withStragglers(state, added),
+    away: state.away && { ...state.away, added: state.away.added + counted.length },
+    awayNotice: withStragglers(state, counted),
   };
 }
 
@@ -212,10 +221,10 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       };
     }
     case 'message':
-      return applyMessage(state, action.message, action.now, action.backlog);
+      return applyMessage(state, action);
     case 'too-old-catch-up': {
-      const next = withArrivals(state, action.articles, action.now);
-      const added = next.arrivals.seq === state.arrivals.seq ? 0 : next.arrivals.articles.length;
+      const next = withArrivals(state, action.articles, action.now, false, action.counts);
+      const added = next.arrivals.seq === state.arrivals.seq ? 0 : next.arrivals.articles.filter(action.counts ?? everything).length;
       // withArrivals already counted these into the absence, when one was in progress.
       const count = next.away ? next.away.added : added;
       return {
@@ -255,7 +264,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
   }
 }
 
-function applyMessage(state: SessionState, message: Exclude<StreamMessage, { kind: 'final' }>, now: number, backlog = false): SessionState {
+function applyMessage(state: SessionState, { message, now, backlog, counts }: Extract<SessionAction, { type: 'message' }>): SessionState {
   if (message.kind === 'connected') {
     const serverNow = Date.parse(message.timestamp);
     const skewMs = Number.isNaN(serverNow) ? 0 : serverNow - now;
@@ -272,7 +281,7 @@ function applyMessage(state: SessionState, message: Exclude<StreamMessage, { kin
       away: state.away?.needsCatchUp ? { ...state.away, reconnected: true } : state.away,
     };
   }
-  const next = withArrivals(state, message.articles, now, backlog);
+  const next = withArrivals(state, message.articles, now, backlog, counts);
   const caughtUp = next.away?.reconnected ? { ...next.away, caughtUp: true } : next.away;
   return settleAway(
     {

@@ -74,9 +74,12 @@ export function articleLimit(symbolCount: number): number {
   return Math.min(LIMITS.limit.max, Math.max(LIMITS.limit.default, 10 * symbolCount));
 }
 
+/**
+ * The page's stream: the whole watchlist, never a `q`. The page filters what it lists itself, so a
+ * new filter needs no new stream (live-session.ts).
+ */
 export interface StreamRequest {
   symbols: readonly string[];
-  q: string;
   interval: number;
   duration: number;
   /** A cursor: the new stream starts with every article after it (contract §6.2). */
@@ -89,7 +92,6 @@ export function streamUrl(r: StreamRequest): string {
   params.set('interval', String(r.interval));
   params.set('duration', String(r.duration));
   params.set('limit', String(articleLimit(r.symbols.length)));
-  if (r.q) params.set('q', r.q);
   if (r.since) params.set('since', r.since);
   return `/api/mcp/stream-news?${params}`;
 }

@@ -18,7 +18,7 @@ const browserDeps: SessionDeps = {
 /**
  * The page's live session (lib/dashboard/live-session.ts), fed the browser's signals of absence:
  * `offline`/`online`, and `visibilitychange` for a tab brought back to the front. Settings changes
- * (watchlist, filter) are passed on; while live they switch the stream.
+ * (watchlist, filter) are passed on; while live a new watchlist switches the stream (a filter needs no new one).
  */
 export function useLiveSession(settings: SessionSettings): { session: LiveSession; state: SessionState } {
   const [session] = useState(() => new LiveSession(settings, browserDeps));

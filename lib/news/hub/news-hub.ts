@@ -49,7 +49,7 @@ export interface NewsSubscription {
   ready(signal: AbortSignal, timeoutMs: number, options?: { any?: boolean }): Promise<void>;
   /** Feeds whose results are still to come: not tried yet, or refetching a view left stale while idle. */
   pending(): number;
-  /** Resolves when one of the feeds not tried yet answers, after `timeoutMs`, or when `signal` aborts. */
+  /** Resolves when one of the pending() feeds answers, after `timeoutMs`, or when `signal` aborts. */
   nextAnswer(signal: AbortSignal, timeoutMs: number): Promise<void>;
   /** Highest article seq the process has assigned: the cursor after this snapshot. */
   cursor(): number;

@@ -171,17 +171,16 @@ describe('stream options from the dashboard URL', () => {
     expect(streamOptionNotices({ duration: '999999999' }, server)).toEqual(['The link\'s duration=999999999 is longer than this server allows: the stream lasts 300 s.']);
   });
 
-  it('builds the contract URLs: symbol= for one ticker, symbols= for several, q and since when set', () => {
-    const one = new URL(streamUrl({ symbols: ['^GSPC'], q: '', interval: 1000, duration: 8000 }), 'http://x');
+  it('builds the contract URLs: symbol= for one ticker, symbols= for several, since when set, q for the snapshot only', () => {
+    const one = new URL(streamUrl({ symbols: ['^GSPC'], interval: 1000, duration: 8000 }), 'http://x');
     expect(one.pathname).toBe('/api/mcp/stream-news');
     expect(Object.fromEntries(one.searchParams)).toEqual({ symbol: '^GSPC', interval: '1000', duration: '8000', limit: '10' });
-    const many = new URL(streamUrl({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: 'earnings', interval: 5000, duration: 60_000, since: 'v1.abc' }), 'http://x');
+    const many = new URL(streamUrl({ symbols: ['TSLA', 'AAPL', 'NVDA'], interval: 5000, duration: 60_000, since: 'v1.abc' }), 'http://x');
     expect(Object.fromEntries(many.searchParams)).toEqual({
       symbols: 'TSLA,AAPL,NVDA',
       interval: '5000',
       duration: '60000',
       limit: '30',
-      q: 'earnings',
       since: 'v1.abc',
     });
     expect(snapshotUrl(['TSLA', 'AAPL'], '-rumor')).toBe('/api/news?symbols=TSLA%2CAAPL&limit=20&q=-rumor');

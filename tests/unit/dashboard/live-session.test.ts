@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseQuery } from '@/lib/contract/filters';
 import { LiveSession, SWITCH_DEBOUNCE_MS, type SessionSettings } from '@/lib/dashboard/live-session';
 import { SEAM_JITTER_MS } from '@/lib/dashboard/session-plan';
 import type { StreamOptions } from '@/lib/dashboard/stream-options';
@@ -10,6 +11,11 @@ const OPEN: StreamOptions = { interval: 1000, duration: null, maxDuration: 60_00
 const FIXED: StreamOptions = { ...OPEN, duration: 10_000 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const filter = (q: string) => {
+  const parsed = parseQuery(q);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.query;
+};
 
 function connected(req: FakeRequest, id: string, endsIn = 60_000, symbols: string[] = ['TSLA']) {
   const now = Date.now();
@@ -40,7 +46,7 @@ let random: number;
 
 function session(options: StreamOptions = OPEN, settings: Partial<SessionSettings> = {}) {
   const s = new LiveSession(
-    { symbols: ['TSLA'], q: '', options, ...settings },
+    { symbols: ['TSLA'], query: null, options, ...settings },
     {
       fetch: server.fetch,
       now: () => Date.now(),
@@ -84,8 +90,8 @@ function arrivalsOf(s: LiveSession) {
 }
 
 /** A new session, live with one article on its first stream. */
-async function liveSession(options: StreamOptions = OPEN, endsIn = 60_000) {
-  const s = session(options);
+async function liveSession(options: StreamOptions = OPEN, endsIn = 60_000, settings: Partial<SessionSettings> = {}) {
+  const s = session(options, settings);
   return { s, req: await live(s, endsIn) };
 }
 
@@ -342,23 +348,23 @@ describe('LiveSession: refusals', () => {
 
   it('a switch the limit refuses waits out Retry-After without counting a dropped connection', async () => {
     const { s } = await liveSession();
-    s.update({ symbols: ['TSLA'], q: 'earnings', options: OPEN });
+    s.update({ symbols: ['TSLA', 'AAPL'], query: null, options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS);
     server.last().refuse(429, body('Too many stream starts: at most 10 per minute per client; retry after 10 s'), { 'Retry-After': '10' });
     await settle();
     expect(s.getState()).toMatchObject({ phase: 'reconnecting', message: 'Too many stream starts: at most 10 per minute per client.' });
     // Changes during the wait are held for its end (sent at once they would only be refused again).
     const before = server.streams().length;
-    s.update({ symbols: ['TSLA'], q: 'volume', options: OPEN });
+    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], query: null, options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS + 1_000);
     expect(server.streams()).toHaveLength(before);
     await advance(10_000);
     expect(server.streams()).toHaveLength(before + 1);
-    // One request, the switch again with the newest filter: `since` the last event, not a resume
-    // with the old stream's id (which the server would refuse for the new URL).
+    // One request, the switch again with the newest list: a fresh stream, not a resume with the
+    // old stream's id (which the server would refuse for the new URL).
     const retried = server.last();
-    expect(retried.param('q')).toBe('volume');
-    expect(retried.param('since')).toBe('n1');
+    expect(retried.param('symbols')).toBe('TSLA,AAPL,NVDA');
+    expect(retried.param('since')).toBeNull();
     expect(retried.headers['Last-Event-ID']).toBeUndefined();
     connected(retried.open(), 'r0');
     await settle();
@@ -401,10 +407,10 @@ describe('LiveSession: refusals', () => {
 });
 
 describe('LiveSession: switching while live', () => {
-  it('a new watchlist opens a fresh stream (coalescing quick changes); a new filter continues with since', async () => {
+  it('a new watchlist opens a fresh stream (coalescing quick changes); a new filter opens none', async () => {
     const { s, req } = await liveSession();
-    s.update({ symbols: ['TSLA', 'AAPL'], q: '', options: OPEN });
-    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: '', options: OPEN });
+    s.update({ symbols: ['TSLA', 'AAPL'], query: null, options: OPEN });
+    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], query: null, options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS);
     expect(req.aborted).toBe(true);
     const switched = server.last();
@@ -417,11 +423,34 @@ describe('LiveSession: switching while live', () => {
     await settle();
     expect(s.ids()).toHaveLength(2);
 
-    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], q: 'earnings', options: OPEN });
-    await advance(SWITCH_DEBOUNCE_MS);
-    expect(server.last().param('since')).toBe('w1');
-    expect(server.last().param('q')).toBe('earnings');
+    // The page filters what it lists: the stream carries the whole watchlist, and a filter
+    // change spends none of the client's stream starts.
+    s.update({ symbols: ['TSLA', 'AAPL', 'NVDA'], query: filter('earnings'), options: OPEN });
+    await advance(SWITCH_DEBOUNCE_MS + 1_000);
+    expect(server.streams()).toHaveLength(2);
+    expect(switched.aborted).toBe(false);
+    expect(server.streams().map((r) => r.param('q'))).toEqual([null, null]);
     expect(s.phases).toEqual(['connecting', 'live']);
+  });
+
+  it('with a filter applied, every arrival is listed but an absence counts only those the filter shows', async () => {
+    const { s, req } = await liveSession(OPEN, 60_000, { query: filter('earnings -rumor') });
+    s.visibility(true);
+    const article = (id: string, title: string) => wireArticle(id, { symbols: ['TSLA'], title });
+    const articles = [article('e1', 'TSLA earnings beat'), article('e2', 'Earnings rumor denied'), article('m1', 'TSLA opens a plant')];
+    req.event('n2', progressData('t', 0.1, { timestamp: iso(Date.now()), symbols: ['TSLA'], news: { count: 3, articles } }));
+    await settle();
+    s.visibility(false);
+    expect(s.ids()).toEqual(expect.arrayContaining(['e1', 'e2', 'm1']));
+    expect(s.getState().awayNotice).toMatchObject({ count: 1 });
+    // A new filter applies to what arrives next, with no request.
+    s.update({ symbols: ['TSLA'], query: filter('plant'), options: OPEN });
+    s.visibility(true);
+    req.event('n3', progressData('t', 0.2, { timestamp: iso(Date.now()), symbols: ['TSLA'], news: { count: 2, articles: [article('p1', 'Plant output up'), article('x1', 'Other news')] } }));
+    await settle();
+    s.visibility(false);
+    expect(s.getState().awayNotice).toMatchObject({ count: 1 });
+    expect(server.streams()).toHaveLength(1);
   });
 
   it('after a watchlist switch, the fresh stream’s latest articles are new only if published since the last news', async () => {
@@ -429,7 +458,7 @@ describe('LiveSession: switching while live', () => {
     const lastNewsAt = Date.now();
     const seen = arrivalsOf(s);
     await advance(2_000);
-    s.update({ symbols: ['TSLA', 'AAPL'], q: '', options: OPEN });
+    s.update({ symbols: ['TSLA', 'AAPL'], query: null, options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS);
     const switched = server.last().open();
     connected(switched, 'w0', 60_000, ['TSLA', 'AAPL']);
@@ -445,12 +474,12 @@ describe('LiveSession: switching while live', () => {
 
   it('does nothing before Start, and a switch while offline waits for the network', async () => {
     const s = session();
-    s.update({ symbols: ['AAPL'], q: '', options: OPEN });
+    s.update({ symbols: ['AAPL'], query: null, options: OPEN });
     await advance(1_000);
     expect(server.requests).toHaveLength(0);
     await live(s);
     s.offline();
-    s.update({ symbols: ['AAPL', 'NVDA'], q: '', options: OPEN });
+    s.update({ symbols: ['AAPL', 'NVDA'], query: null, options: OPEN });
     await advance(SWITCH_DEBOUNCE_MS);
     expect(server.streams()).toHaveLength(1);
     s.online();

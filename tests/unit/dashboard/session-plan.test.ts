@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { absenceCheck, backoffDelay, classifyRefusal, heartbeatDeadline, reconnectRequest, retryAfterDelay, SEAM_JITTER_MS, seamDelay, switchRequest, windowDuration } from '@/lib/dashboard/session-plan';
+import { absenceCheck, backoffDelay, classifyRefusal, heartbeatDeadline, reconnectRequest, retryAfterDelay, SEAM_JITTER_MS, seamDelay, windowDuration } from '@/lib/dashboard/session-plan';
 
 describe('open-ended windows and seams', () => {
   it('asks for the maximum, shaved by up to 5 s or 5%, never below the contract minimum', () => {
@@ -46,12 +46,6 @@ describe('what comes after a lost connection', () => {
     [{ cursor: 'c', endsAt: now - 60_000, openEnded: false }, { kind: 'resume', lastEventId: 'c' }],
   ])('%j → %j', (p, expected) => {
     expect(reconnectRequest({ ...p, now })).toEqual(expected);
-  });
-
-  it('switches to a fresh stream for a new list, after the cursor for a new filter', () => {
-    expect(switchRequest({ symbolsChanged: true, cursor: 'c' })).toEqual({ kind: 'fresh' });
-    expect(switchRequest({ symbolsChanged: false, cursor: 'c' })).toEqual({ kind: 'since', since: 'c' });
-    expect(switchRequest({ symbolsChanged: false, cursor: null })).toEqual({ kind: 'fresh' });
   });
 });
 
