@@ -10,6 +10,7 @@ import {
   expect,
   expectNoDuplicates,
   listedIdCounts,
+  liveUntilStopPath,
   newsList,
   progressBar,
   progressNow,
@@ -112,6 +113,41 @@ test('Stop Stream closes the stream at once', async ({ page }) => {
   const after = streamRequests.length;
   await sleep(4_000);
   expect(streamRequests.length, 'no reconnect after Stop').toBe(after);
+});
+
+test('a reload while live continues the session where it was; after Stop a reload stays stopped', async ({ page }) => {
+  const symbol = 'RELA';
+  const old = item('rela-1', 'RELA holds steady', minutesAgo(10));
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [old]));
+  const streamRequests = recordStreamRequests(page);
+  await page.goto(liveUntilStopPath([symbol]));
+  await startButton(page).click();
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+  const liveSince = await status(page).textContent();
+  await expect.poll(() => activeStreams()).toBe(1);
+
+  const before = streamRequests.length;
+  await page.reload();
+  // No Start press: the page continues the stream after its last event id.
+  await expect(status(page)).toHaveAttribute('data-status', 'live');
+  await expect(status(page)).toHaveText(liveSince!);
+  expect(streamRequests.length).toBe(before + 1);
+  const continued = streamRequests.at(-1)!;
+  const lastEventId = (await continued.allHeaders())['last-event-id'] ?? new URL(continued.url()).searchParams.get('since');
+  expect(lastEventId).toBeTruthy();
+  await expect.poll(() => activeStreams()).toBe(1);
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [item('rela-2', 'RELA wins contract', new Date()), old]));
+  await expect(newsList(page).locator('li[data-article-id="rela-2"]')).toHaveAttribute('data-new', 'true');
+  await expectNoDuplicates(page);
+
+  await stopButton(page).click();
+  await expect(status(page)).toHaveText('Stream stopped');
+  const stopped = streamRequests.length;
+  await page.reload();
+  await expect(startButton(page)).toBeVisible();
+  await sleep(1_500);
+  expect(streamRequests.length, 'no stream after reloading a stopped session').toBe(stopped);
+  await expect.poll(() => activeStreams(), { timeout: 3_000 }).toBe(0);
 });
 
 test('changing the watchlist while live switches the stream to the new list', async ({ page }) => {

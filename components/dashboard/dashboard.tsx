@@ -7,6 +7,7 @@ import { checkFilter } from '@/lib/dashboard/filter-input';
 import type { NotifyArticle } from '@/lib/dashboard/notifications';
 import { isActive } from '@/lib/dashboard/session-state';
 import type { StreamOptions } from '@/lib/dashboard/stream-options';
+import { useContinueAfterReload } from '@/lib/dashboard/use-continue-after-reload';
 import { useLiveSession } from '@/lib/dashboard/use-live-session';
 import { useNewsSnapshot } from '@/lib/dashboard/use-news-snapshot';
 import { useNotifications } from '@/lib/dashboard/use-notifications';
@@ -49,6 +50,7 @@ export function Dashboard({ fromLink, invalidFilter, options, linkNotices }: Das
   }, [view.q]);
   const settings = useMemo(() => ({ symbols: view.symbols, query, options }), [view.symbols, query, options]);
   const { session, state } = useLiveSession(settings);
+  useContinueAfterReload(session, ready);
   const streaming = isActive(state.phase);
   const snapshot = useNewsSnapshot(ready ? view.symbols : null, view.q, streaming);
 

@@ -17,6 +17,7 @@ import {
 } from './session-plan';
 import { initialSessionState, isActive, sessionReducer, type SessionAction, type SessionState } from './session-state';
 import { openSse, type SseConnection, type SseRefusal } from './sse-connection';
+import type { ResumePoint } from './resume-point';
 import { parseSnapshotBody } from './snapshot-body';
 import { snapshotUrl, streamUrl, type StreamOptions } from './stream-options';
 import { parseStreamMessage, type StreamMessage } from './stream-messages';
@@ -106,16 +107,47 @@ export class LiveSession {
   }
 
   start(): void {
+    this.begin();
+    this.open({ kind: 'fresh' });
+  }
+
+  /**
+   * Continues the session this tab ran before a reload, after its cursor as a reconnect would (a
+   * fixed-length stream resumed, an open-ended one continued with `since`); what was published
+   * meanwhile arrives as new. Only for the same watchlist and kind of session; false otherwise.
+   */
+  continueFrom(point: ResumePoint): boolean {
+    const openEnded = this.settings.options.duration === null;
+    if (isActive(this.state.phase) || point.openEnded !== openEnded || !sameSymbols(point.symbols, this.settings.symbols)) return false;
+    this.begin({ liveSince: point.liveSince, endsAt: point.endsAt });
+    this.cursor = point.cursor;
+    this.connUrl = point.url;
+    this.backlogDue = point.backlogDue;
+    const next = reconnectRequest({ cursor: point.cursor, endsAt: point.endsAt, now: this.deps.now(), openEnded });
+    if (next.kind === 'fresh') this.connUrl = null;
+    this.open(next);
+    return true;
+  }
+
+  /** Where the session is, for the page after a reload to continue it; null when it is not live. */
+  resumePoint(): ResumePoint | null {
+    if (!isActive(this.state.phase)) return null;
+    const { openEnded, endsAt, liveSince } = this.state;
+    // Mid-switch the cursor belongs to the old list: the new list's stream starts fresh.
+    const cursor = this.switching || this.pendingSwitch ? null : this.cursor;
+    return { symbols: [...this.settings.symbols], cursor, url: this.connUrl, openEnded, endsAt, liveSince, backlogDue: this.backlogDue, savedAt: this.deps.now() };
+  }
+
+  private begin(continued?: { liveSince: number | null; endsAt: number | null }): void {
     this.halt();
     this.cursor = null;
     this.connUrl = null;
     this.pendingSwitch = false;
     this.switching = false;
     this.failures = 0;
-    this.dispatch({ type: 'start', openEnded: this.settings.options.duration === null, now: this.deps.now() });
+    this.dispatch({ type: 'start', openEnded: this.settings.options.duration === null, now: this.deps.now(), continued });
     this.lastTickAt = this.deps.now();
     this.ticker = this.deps.setInterval(() => this.tick(), TICK_MS);
-    this.open({ kind: 'fresh' });
   }
 
   /** Ends everything for good: the connection, the pending timer and the ticker. */

@@ -69,7 +69,8 @@ export interface SessionState {
 }
 
 export type SessionAction =
-  | { type: 'start'; openEnded: boolean; now: number }
+  /** `continued`: a session this tab ran before a reload, continued where it was. */
+  | { type: 'start'; openEnded: boolean; now: number; continued?: { liveSince: number | null; endsAt: number | null } }
   | { type: 'opened' }
   /**
    * `backlog`: the first news event of a fresh stream (no cursor). It brings the latest articles,
@@ -188,6 +189,8 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
         phase: 'connecting',
         openEnded: action.openEnded,
         startedAt: action.now,
+        liveSince: action.continued?.liveSince ?? null,
+        endsAt: action.continued?.endsAt ?? null,
       };
     case 'snapshot': {
       const { list } = mergeArticles(state.articles, action.articles);

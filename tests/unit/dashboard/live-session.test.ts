@@ -548,3 +548,58 @@ describe('LiveSession: arrivals', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('LiveSession: continued after a reload', () => {
+  it('the next page load continues the stream after its last event, keeps "live since", and counts what came meanwhile as new', async () => {
+    const { s: before, req } = await liveSession();
+    const liveSince = before.getState().liveSince;
+    await advance(3_000);
+    const point = before.resumePoint()!;
+    expect(point).toMatchObject({ symbols: ['TSLA'], cursor: 'n1', openEnded: true, liveSince, backlogDue: false });
+    before.dispose();
+    expect(req.aborted).toBe(true);
+
+    const after = session();
+    const seen = arrivalsOf(after);
+    expect(after.continueFrom(point)).toBe(true);
+    await settle();
+    // The stream still runs: resumed with Last-Event-ID on its own URL, as EventSource would.
+    const resumed = server.last();
+    expect(resumed.url.toString()).toBe(req.url.toString());
+    expect(resumed.headers['Last-Event-ID']).toBe('n1');
+    resumed.open();
+    news(resumed, 'n2', 0.1, ['a2']);
+    await settle();
+    expect(after.getState()).toMatchObject({ phase: 'live', liveSince });
+    expect(seen).toEqual([['a2']]);
+  });
+
+  it('continues only the same watchlist and kind of session; mid-switch, the new list starts fresh', async () => {
+    const { s: before } = await liveSession();
+    const point = before.resumePoint()!;
+    before.dispose();
+    const other = session(OPEN, { symbols: ['AAPL'] });
+    expect(other.continueFrom(point)).toBe(false);
+    expect(session(FIXED).continueFrom(point)).toBe(false);
+    await settle();
+    expect(server.streams()).toHaveLength(1);
+
+    const { s: switching } = await liveSession();
+    switching.update({ symbols: ['TSLA', 'AAPL'], query: null, options: OPEN });
+    const mid = switching.resumePoint()!;
+    switching.dispose();
+    expect(mid).toMatchObject({ symbols: ['TSLA', 'AAPL'], cursor: null });
+    const next = session(OPEN, { symbols: ['TSLA', 'AAPL'] });
+    expect(next.continueFrom(mid)).toBe(true);
+    await settle();
+    expect(server.last().param('symbols')).toBe('TSLA,AAPL');
+    expect(server.last().param('since')).toBeNull();
+    expect(server.last().headers['Last-Event-ID']).toBeUndefined();
+  });
+
+  it('a stopped session leaves nothing to continue', async () => {
+    const { s } = await liveSession();
+    s.stop();
+    expect(s.resumePoint()).toBeNull();
+  });
+});

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { MAX_SYMBOLS, SYMBOL_PATTERN } from '@/lib/contract/symbols';
+
+/**
+ * Where a live session was when its page went away (a reload, a navigation and back): enough for the
+ * page that loads next to continue it after its cursor, as a reconnect would, instead of the user
+ * finding it stopped. Kept in sessionStorage, so it stays with the tab and dies with it.
+ */
+export interface ResumePoint {
+  symbols: string[];
+  /** The latest event id: the continuation starts after it (null: start a fresh stream). */
+  cursor: string | null;
+  /** The stream's URL, which a resume of a fixed-length stream repeats with Last-Event-ID. */
+  url: string | null;
+  openEnded: boolean;
+  /** End of the stream, on this browser's clock. */
+  endsAt: number | null;
+  liveSince: number | null;
+  /** The stream had not sent its first news yet: that event is the latest articles, not arrivals. */
+  backlogDue: boolean;
+  savedAt: number;
+}
+
+export const RESUME_KEY = 'market-pulse.live';
+
+/** A point older than this is not a reload but a tab restored later: start again by hand. */
+export const RESUME_MAX_AGE_MS = 120_000;
+
+/** sessionStorage is user-editable: every field is checked, and a URL other than the stream's is refused. */
+const storedPoint = z.object({
+  symbols: z.array(z.string().regex(SYMBOL_PATTERN)).min(1).max(MAX_SYMBOLS),
+  cursor: z.string().min(1).max(4096).nullable(),
+  url: z.string().max(8192).startsWith('/api/mcp/stream-news?').nullable(),
+  openEnded: z.boolean(),
+  endsAt: z.number().finite().nullable(),
+  liveSince: z.number().finite().nullable(),
+  backlogDue: z.boolean(),
+  savedAt: z.number().finite(),
+});
+
+/** Reads the point and removes it (it continues one page load only); anything odd or stale reads as none. */
+export function takeResumePoint(storage: Pick<Storage, 'getItem' | 'removeItem'> | undefined, now: number): ResumePoint | null {
+  try {
+    const raw = storage?.getItem(RESUME_KEY);
+    if (!raw) return null;
+    storage?.removeItem(RESUME_KEY);
+    const parsed = storedPoint.safeParse(JSON.parse(raw));
+    if (!parsed.success) return null;
+    const age = now - parsed.data.savedAt;
+    return age >= 0 && age <= RESUME_MAX_AGE_MS ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stores the point, or removes an old one when the session is not live. */
+export function saveResumePoint(storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined, point: ResumePoint | null): void {
+  try {
+    if (point) storage?.setItem(RESUME_KEY, JSON.stringify(point));
+    else storage?.removeItem(RESUME_KEY);
+  } catch {
+    // Quota or privacy mode: continuing after a reload is a convenience, never worth an error.
+  }
+}

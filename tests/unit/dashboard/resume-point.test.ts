@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { RESUME_KEY, RESUME_MAX_AGE_MS, saveResumePoint, takeResumePoint, type ResumePoint } from '@/lib/dashboard/resume-point';
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+}
+
+const NOW = Date.parse('2026-12-01T09:00:00Z');
+const point: ResumePoint = {
+  symbols: ['TSLA', 'BRK.B'],
+  cursor: 'v1.abc',
+  url: '/api/mcp/stream-news?symbols=TSLA,BRK.B&interval=10000&duration=295000&limit=20',
+  openEnded: true,
+  endsAt: NOW + 200_000,
+  liveSince: NOW - 60_000,
+  backlogDue: false,
+  savedAt: NOW,
+};
+
+describe('the resume point kept across a reload', () => {
+  it('is read once: the next load continues, the one after does not', () => {
+    const storage = memoryStorage();
+    saveResumePoint(storage, point);
+    expect(takeResumePoint(storage, NOW + 1_000)).toEqual(point);
+    expect(takeResumePoint(storage, NOW + 2_000)).toBeNull();
+  });
+
+  it('a session no longer live removes the old point', () => {
+    const storage = memoryStorage();
+    saveResumePoint(storage, point);
+    saveResumePoint(storage, null);
+    expect(storage.items.has(RESUME_KEY)).toBe(false);
+  });
+
+  it.each([
+    ['older than a reload takes', { ...point, savedAt: NOW - RESUME_MAX_AGE_MS - 1 }],
+    ['saved in the future', { ...point, savedAt: NOW + 60_000 }],
+    ['a URL other than the stream endpoint', { ...point, url: 'https://evil.example/api/mcp/stream-news?' }],
+    ['an invalid ticker', { ...point, symbols: ['TSLA', '<script>'] }],
+    ['no symbols', { ...point, symbols: [] }],
+    ['a cursor of the wrong type', { ...point, cursor: 42 }],
+  ])('reads as none when %s, and is removed', (_what, stored) => {
+    const storage = memoryStorage();
+    storage.setItem(RESUME_KEY, JSON.stringify(stored));
+    expect(takeResumePoint(storage, NOW)).toBeNull();
+    expect(storage.items.has(RESUME_KEY)).toBe(false);
+  });
+
+  it('reads as none when the stored text is not JSON or storage is unavailable', () => {
+    const storage = memoryStorage();
+    storage.setItem(RESUME_KEY, '{not json');
+    expect(takeResumePoint(storage, NOW)).toBeNull();
+    expect(takeResumePoint(undefined, NOW)).toBeNull();
+    const throwing = { getItem: () => { throw new Error('SecurityError'); }, removeItem: () => {} };
+    expect(takeResumePoint(throwing, NOW)).toBeNull();
+  });
+});
