@@ -3,6 +3,7 @@ import type { Article } from '@/lib/contract/article';
 import { matchesArticle, type ParsedQuery } from '@/lib/contract/filters';
 import type { ListedArticle } from './articles';
 import { describeHttpFailure } from './http-failure';
+import type { ResumePoint } from './resume-point';
 import {
   absenceCheck,
   backoffDelay,
@@ -17,7 +18,6 @@ import {
 } from './session-plan';
 import { initialSessionState, isActive, sessionReducer, type SessionAction, type SessionState } from './session-state';
 import { openSse, type SseConnection, type SseRefusal } from './sse-connection';
-import type { ResumePoint } from './resume-point';
 import { parseSnapshotBody } from './snapshot-body';
 import { snapshotUrl, streamUrl, type StreamOptions } from './stream-options';
 import { parseStreamMessage, type StreamMessage } from './stream-messages';
