@@ -27,6 +27,12 @@ export interface ListedArticle extends Article {
   sortTime: number;
   /** Client time the article arrived over the live stream (or a catch-up); absent for the snapshot. */
   arrivedAt?: number;
+  /**
+   * Listed from a snapshot read while a live session ran (a reload, a new filter): the stream may
+   * not have delivered it yet, and when it does, it arrived then. Without this the snapshot, when
+   * it answered first, listed the stream's arrivals unmarked and the stream's copy was dropped.
+   */
+  provisional?: true;
 }
 
 /** Bounds memory for a page left open all day; the oldest fall off (well above the 200 the page must keep). */
@@ -41,12 +47,15 @@ function widenTags(listed: ListedArticle, again: Article): ListedArticle {
 /**
  * Merges a batch into a newest-first list. An article already listed (same id, or same URL from
  * another feed) is never shown twice: a resumed, chained, caught-up or switched stream may resend
- * it. A resent copy only adds tags the listed one lacks; it is never flagged new again.
+ * it. A resent copy only adds tags the listed one lacks; it is never flagged new again, except
+ * that a provisional entry (`provisional`: a snapshot read while live) arrives when the stream
+ * brings it. `added` holds what arrived or was newly listed.
  */
 export function mergeArticles(
   list: readonly ListedArticle[],
   batch: readonly Article[],
   arrivedAt?: number,
+  provisional = false,
 ): { list: ListedArticle[]; added: ListedArticle[] } {
   const byId = new Map<string, number>();
   const byUrl = new Map<string, number>();
@@ -55,23 +64,30 @@ export function mergeArticles(
     byUrl.set(a.url, i);
   });
   let current: ListedArticle[] | null = null;
-  const added: ListedArticle[] = [];
+  const fresh: ListedArticle[] = [];
+  const arrived: ListedArticle[] = [];
   const seen = new Set<string>();
   for (const a of batch) {
     const at = byId.get(a.id) ?? byUrl.get(a.url);
     if (at !== undefined) {
       const base: readonly ListedArticle[] = current ?? list;
-      const widened = widenTags(base[at]!, a);
-      if (widened !== base[at]) (current ??= [...list])[at] = widened;
+      let next = widenTags(base[at]!, a);
+      if (next.provisional && arrivedAt !== undefined) {
+        next = { ...next, arrivedAt };
+        delete next.provisional;
+        arrived.push(next);
+      }
+      if (next !== base[at]) (current ??= [...list])[at] = next;
       continue;
     }
     if (seen.has(a.id) || seen.has(a.url)) continue;
     seen.add(a.id);
     seen.add(a.url);
-    added.push({ ...a, sortTime: sortTimeOf(a), ...(arrivedAt === undefined ? {} : { arrivedAt }) });
+    fresh.push({ ...a, sortTime: sortTimeOf(a), ...(arrivedAt === undefined ? {} : { arrivedAt }), ...(provisional && arrivedAt === undefined ? { provisional: true as const } : {}) });
   }
   const base = current ?? (list as ListedArticle[]);
-  if (added.length === 0) return { list: base, added };
-  const merged = [...added, ...base].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
+  const added = [...arrived, ...fresh];
+  if (fresh.length === 0) return { list: base, added };
+  const merged = [...fresh, ...base].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
   return { list: merged, added };
 }

@@ -193,7 +193,8 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
         endsAt: action.continued?.endsAt ?? null,
       };
     case 'snapshot': {
-      const { list } = mergeArticles(state.articles, action.articles);
+      // Read while live, it may list what the stream has yet to deliver: provisional until then.
+      const { list } = mergeArticles(state.articles, action.articles, undefined, isActive(state.phase));
       return list === state.articles ? state : { ...state, articles: list };
     }
     case 'hidden':

@@ -36,6 +36,25 @@ describe('mergeArticles', () => {
     expect(mergeArticles(again.list, [article('m', 1, { symbols: [] })]).list).toBe(again.list);
   });
 
+  it('a provisional entry (a snapshot read while live) arrives when the stream brings it; any other resent one does not', () => {
+    const snapshot = mergeArticles([], [article('p', 2), article('old', 1)], undefined, true);
+    expect(snapshot.list.map((a) => [a.id, a.provisional, a.arrivedAt])).toEqual([
+      ['p', true, undefined],
+      ['old', true, undefined],
+    ]);
+    const stream = mergeArticles(snapshot.list, [article('p', 2), article('q', 3)], 5000);
+    expect(stream.added.map((a) => a.id)).toEqual(['p', 'q']);
+    expect(stream.list.map((a) => [a.id, a.provisional, a.arrivedAt])).toEqual([
+      ['q', undefined, 5000],
+      ['p', undefined, 5000],
+      ['old', true, undefined],
+    ]);
+    // Once arrived, it is an ordinary listed article: a resend is no arrival.
+    expect(mergeArticles(stream.list, [article('p', 2)], 6000).added).toEqual([]);
+    // A snapshot outside a session lists for good.
+    expect(mergeArticles([], [article('s', 1)]).list[0]).not.toHaveProperty('provisional');
+  });
+
   it('keeps at most MAX_LISTED, dropping the oldest, and handles 1,000 at a time quickly', () => {
     const many = Array.from({ length: MAX_LISTED + 200 }, (_, i) => article(`n${i}`, 0, { publishedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() }));
     const started = performance.now();

@@ -549,6 +549,22 @@ describe('LiveSession: arrivals', () => {
   });
 });
 
+describe('LiveSession: a snapshot read while live', () => {
+  it('lists what the stream has yet to deliver, and the stream’s copy still arrives: marked, counted, announced', async () => {
+    const { s, req } = await liveSession();
+    const seen = arrivalsOf(s);
+    // A new filter or a reload reads the snapshot, which can answer before the stream's next event.
+    s.addSnapshot([wireArticle('a1', { symbols: ['TSLA'] }), wireArticle('a2', { symbols: ['TSLA'] })]);
+    expect(s.getState().articles.find((a) => a.id === 'a2')).toMatchObject({ provisional: true });
+    news(req, 'n2', 0.1, ['a2']);
+    await settle();
+    expect(seen).toEqual([['a2']]);
+    expect(s.getState().articles.find((a) => a.id === 'a2')).toMatchObject({ arrivedAt: Date.now() });
+    // What the stream had delivered before stays as it was.
+    expect(s.getState().articles.find((a) => a.id === 'a1')).not.toHaveProperty('provisional');
+  });
+});
+
 describe('LiveSession: continued after a reload', () => {
   it('the next page load continues the stream after its last event, keeps "live since", and counts what came meanwhile as new', async () => {
     const { s: before, req } = await liveSession();
