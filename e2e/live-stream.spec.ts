@@ -125,6 +125,9 @@ test('a reload while live continues the session where it was; after Stop a reloa
   await expect(status(page)).toHaveAttribute('data-status', 'live');
   const liveSince = await status(page).textContent();
   await expect.poll(() => activeStreams()).toBe(1);
+  const arrived = item('rela-2', 'RELA wins contract', new Date());
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [arrived, old]));
+  await expect(newsList(page).locator('li[data-article-id="rela-2"]')).toHaveAttribute('data-new', 'true');
 
   const before = streamRequests.length;
   await page.reload();
@@ -136,8 +139,11 @@ test('a reload while live continues the session where it was; after Stop a reloa
   const lastEventId = (await continued.allHeaders())['last-event-id'] ?? new URL(continued.url()).searchParams.get('since');
   expect(lastEventId).toBeTruthy();
   await expect.poll(() => activeStreams()).toBe(1);
-  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [item('rela-2', 'RELA wins contract', new Date()), old]));
+  // What arrived before the reload keeps its mark and count; what comes next joins them.
   await expect(newsList(page).locator('li[data-article-id="rela-2"]')).toHaveAttribute('data-new', 'true');
+  await feedControl.set(symbolFeedPath(symbol), symbolFeed(symbol, [item('rela-3', 'RELA raises guidance', new Date()), arrived, old]));
+  await expect(newsList(page).locator('li[data-article-id="rela-3"]')).toHaveAttribute('data-new', 'true');
+  await expect(page.getByTestId('new-count-RELA')).toHaveText('2 new');
   await expectNoDuplicates(page);
 
   await stopButton(page).click();

@@ -91,3 +91,21 @@ export function mergeArticles(
   const merged = [...fresh, ...base].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
   return { list: merged, added };
 }
+
+/**
+ * Lists the arrivals a page kept across a reload, each with its own arrival time, so their New
+ * marks and counts go on; a copy already listed (a snapshot that answered first) gives way.
+ */
+export function restoreArrivals(list: readonly ListedArticle[], arrivals: readonly (Article & { arrivedAt: number })[]): ListedArticle[] {
+  if (arrivals.length === 0) return list as ListedArticle[];
+  const seen = new Set<string>();
+  const restored: ListedArticle[] = [];
+  for (const a of arrivals) {
+    if (seen.has(a.id) || seen.has(a.url)) continue;
+    seen.add(a.id);
+    seen.add(a.url);
+    restored.push({ ...a, sortTime: sortTimeOf(a) });
+  }
+  const rest = list.filter((a) => !seen.has(a.id) && !seen.has(a.url));
+  return [...restored, ...rest].sort((x, y) => y.sortTime - x.sortTime).slice(0, MAX_LISTED);
+}

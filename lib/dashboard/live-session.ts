@@ -3,7 +3,7 @@ import type { Article } from '@/lib/contract/article';
 import { matchesArticle, type ParsedQuery } from '@/lib/contract/filters';
 import type { ListedArticle } from './articles';
 import { describeHttpFailure } from './http-failure';
-import type { ResumePoint } from './resume-point';
+import { MAX_KEPT_ARRIVALS, type ResumePoint } from './resume-point';
 import {
   absenceCheck,
   backoffDelay,
@@ -16,11 +16,12 @@ import {
   windowDuration,
   type NextRequest,
 } from './session-plan';
-import { initialSessionState, isActive, sessionReducer, type SessionAction, type SessionState } from './session-state';
+import { initialSessionState, isActive, sessionReducer, type Continued, type SessionAction, type SessionState } from './session-state';
 import { openSse, type SseConnection, type SseRefusal } from './sse-connection';
 import { parseSnapshotBody } from './snapshot-body';
 import { snapshotUrl, streamUrl, type StreamOptions } from './stream-options';
 import { parseStreamMessage, type StreamMessage } from './stream-messages';
+import { arrivedSince } from './visible-articles';
 
 export interface SessionSettings {
   symbols: readonly string[];
@@ -119,7 +120,7 @@ export class LiveSession {
   continueFrom(point: ResumePoint): boolean {
     const openEnded = this.settings.options.duration === null;
     if (isActive(this.state.phase) || point.openEnded !== openEnded || !sameSymbols(point.symbols, this.settings.symbols)) return false;
-    this.begin({ liveSince: point.liveSince, endsAt: point.endsAt });
+    this.begin({ liveSince: point.liveSince, endsAt: point.endsAt, startedAt: point.startedAt, arrivals: point.arrivals });
     this.cursor = point.cursor;
     this.connUrl = point.url;
     this.backlogDue = point.backlogDue;
@@ -132,13 +133,14 @@ export class LiveSession {
   /** Where the session is, for the page after a reload to continue it; null when it is not live. */
   resumePoint(): ResumePoint | null {
     if (!isActive(this.state.phase)) return null;
-    const { openEnded, endsAt, liveSince } = this.state;
+    const { openEnded, endsAt, liveSince, startedAt } = this.state;
     // Mid-switch the cursor belongs to the old list: the new list's stream starts fresh.
     const cursor = this.switching || this.pendingSwitch ? null : this.cursor;
-    return { symbols: [...this.settings.symbols], cursor, url: this.connUrl, openEnded, endsAt, liveSince, backlogDue: this.backlogDue, savedAt: this.deps.now() };
+    const arrivals = this.state.articles.filter((a) => arrivedSince(a, startedAt)).slice(0, MAX_KEPT_ARRIVALS);
+    return { symbols: [...this.settings.symbols], cursor, url: this.connUrl, openEnded, endsAt, liveSince, startedAt, arrivals, backlogDue: this.backlogDue, savedAt: this.deps.now() };
   }
 
-  private begin(continued?: { liveSince: number | null; endsAt: number | null }): void {
+  private begin(continued?: Continued): void {
     this.halt();
     this.cursor = null;
     this.connUrl = null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { articleSchema, type Article } from '@/lib/contract/article';
 import { MAX_SYMBOLS, SYMBOL_PATTERN } from '@/lib/contract/symbols';
 
 /**
@@ -16,10 +17,19 @@ export interface ResumePoint {
   /** End of the stream, on this browser's clock. */
   endsAt: number | null;
   liveSince: number | null;
+  /** When Start was pressed: arrivals since count as new. */
+  startedAt: number | null;
+  /** What arrived this session, newest first (at most MAX_KEPT_ARRIVALS): their marks and counts go on. */
+  arrivals: Arrival[];
   /** The stream had not sent its first news yet: that event is the latest articles, not arrivals. */
   backlogDue: boolean;
   savedAt: number;
 }
+
+export type Arrival = Article & { arrivedAt: number };
+
+/** Enough for a page's counts and New marks; bounds what one pagehide writes (a few hundred KB at most). */
+export const MAX_KEPT_ARRIVALS = 200;
 
 export const RESUME_KEY = 'market-pulse.live';
 
@@ -34,6 +44,9 @@ const storedPoint = z.object({
   openEnded: z.boolean(),
   endsAt: z.number().finite().nullable(),
   liveSince: z.number().finite().nullable(),
+  startedAt: z.number().finite().nullable(),
+  // Checked one by one below: one article that no longer passes the schema drops only itself.
+  arrivals: z.array(z.unknown()).max(MAX_KEPT_ARRIVALS),
   backlogDue: z.boolean(),
   savedAt: z.number().finite(),
 });
@@ -47,10 +60,18 @@ export function takeResumePoint(storage: Pick<Storage, 'getItem' | 'removeItem'>
     const parsed = storedPoint.safeParse(JSON.parse(raw));
     if (!parsed.success) return null;
     const age = now - parsed.data.savedAt;
-    return age >= 0 && age <= RESUME_MAX_AGE_MS ? parsed.data : null;
+    if (age < 0 || age > RESUME_MAX_AGE_MS) return null;
+    return { ...parsed.data, arrivals: parsed.data.arrivals.flatMap((a) => validArrival(a) ?? []) };
   } catch {
     return null;
   }
+}
+
+const storedArrival = articleSchema.extend({ arrivedAt: z.number().finite() });
+
+function validArrival(item: unknown): Arrival | null {
+  const parsed = storedArrival.safeParse(item);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Stores the point, or removes an old one when the session is not live. */

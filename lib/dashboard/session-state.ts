@@ -1,5 +1,5 @@
 import { sortTimeOf, type Article, type FeedWarning } from '@/lib/contract/article';
-import { mergeArticles, type ListedArticle } from './articles';
+import { mergeArticles, restoreArrivals, type ListedArticle } from './articles';
 import type { StreamMessage } from './stream-messages';
 import { clampProgress } from './time';
 
@@ -70,7 +70,7 @@ export interface SessionState {
 
 export type SessionAction =
   /** `continued`: a session this tab ran before a reload, continued where it was. */
-  | { type: 'start'; openEnded: boolean; now: number; continued?: { liveSince: number | null; endsAt: number | null } }
+  | { type: 'start'; openEnded: boolean; now: number; continued?: Continued }
   | { type: 'opened' }
   /**
    * `backlog`: the first news event of a fresh stream (no cursor). It brings the latest articles,
@@ -114,6 +114,14 @@ export const initialSessionState: SessionState = {
   away: null,
   awayNotice: null,
 };
+
+/** What a reload keeps of a live session (resume-point.ts): its times and what arrived. */
+export interface Continued {
+  liveSince: number | null;
+  endsAt: number | null;
+  startedAt: number | null;
+  arrivals: readonly (Article & { arrivedAt: number })[];
+}
 
 /**
  * Which arrivals "while you were away" counts: those the page's filter shows. The stream carries
@@ -183,12 +191,12 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
     case 'start':
       return {
         ...initialSessionState,
-        articles: state.articles,
+        articles: action.continued ? restoreArrivals(state.articles, action.continued.arrivals) : state.articles,
         arrivals: state.arrivals,
         hidden: state.hidden,
         phase: 'connecting',
         openEnded: action.openEnded,
-        startedAt: action.now,
+        startedAt: action.continued?.startedAt ?? action.now,
         liveSince: action.continued?.liveSince ?? null,
         endsAt: action.continued?.endsAt ?? null,
       };

@@ -31,7 +31,7 @@ export function visibleArticles(list: readonly ListedArticle[], watchlist: reado
  * Whether an article arrived during the session that started at `since` (null: none has). One rule
  * for the counts and the rows' "New" marks, so a restart clears both together.
  */
-export function arrivedSince(article: ListedArticle, since: number | null): boolean {
+export function arrivedSince(article: ListedArticle, since: number | null): article is ListedArticle & { arrivedAt: number } {
   return since !== null && article.arrivedAt !== undefined && article.arrivedAt >= since;
 }
 

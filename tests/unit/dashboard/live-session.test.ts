@@ -568,10 +568,14 @@ describe('LiveSession: a snapshot read while live', () => {
 describe('LiveSession: continued after a reload', () => {
   it('the next page load continues the stream after its last event, keeps "live since", and counts what came meanwhile as new', async () => {
     const { s: before, req } = await liveSession();
-    const liveSince = before.getState().liveSince;
+    const { liveSince, startedAt } = before.getState();
+    news(req, 'n2', 0.05, ['a2']);
+    await settle();
+    const arrivedAt = Date.now();
     await advance(3_000);
     const point = before.resumePoint()!;
-    expect(point).toMatchObject({ symbols: ['TSLA'], cursor: 'n1', openEnded: true, liveSince, backlogDue: false });
+    expect(point).toMatchObject({ symbols: ['TSLA'], cursor: 'n2', openEnded: true, liveSince, startedAt, backlogDue: false });
+    expect(point.arrivals.map((a) => [a.id, a.arrivedAt])).toEqual([['a2', arrivedAt]]);
     before.dispose();
     expect(req.aborted).toBe(true);
 
@@ -582,12 +586,15 @@ describe('LiveSession: continued after a reload', () => {
     // The stream still runs: resumed with Last-Event-ID on its own URL, as EventSource would.
     const resumed = server.last();
     expect(resumed.url.toString()).toBe(req.url.toString());
-    expect(resumed.headers['Last-Event-ID']).toBe('n1');
+    expect(resumed.headers['Last-Event-ID']).toBe('n2');
+    // The session's arrivals are listed again with their own times: their marks and counts go on.
+    expect(after.getState()).toMatchObject({ startedAt });
+    expect(after.getState().articles.map((a) => [a.id, a.arrivedAt])).toEqual([['a2', arrivedAt]]);
     resumed.open();
-    news(resumed, 'n2', 0.1, ['a2']);
+    news(resumed, 'n3', 0.1, ['a3']);
     await settle();
     expect(after.getState()).toMatchObject({ phase: 'live', liveSince });
-    expect(seen).toEqual([['a2']]);
+    expect(seen).toEqual([['a3']]);
   });
 
   it('continues only the same watchlist and kind of session; mid-switch, the new list starts fresh', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RESUME_KEY, RESUME_MAX_AGE_MS, saveResumePoint, takeResumePoint, type ResumePoint } from '@/lib/dashboard/resume-point';
+import { MAX_KEPT_ARRIVALS, RESUME_KEY, RESUME_MAX_AGE_MS, saveResumePoint, takeResumePoint, type ResumePoint } from '@/lib/dashboard/resume-point';
+import { wireArticle } from './fixtures';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -19,6 +20,8 @@ const point: ResumePoint = {
   openEnded: true,
   endsAt: NOW + 200_000,
   liveSince: NOW - 60_000,
+  startedAt: NOW - 90_000,
+  arrivals: [{ ...wireArticle('a1', { symbols: ['TSLA'] }), arrivedAt: NOW - 30_000 }],
   backlogDue: false,
   savedAt: NOW,
 };
@@ -45,11 +48,20 @@ describe('the resume point kept across a reload', () => {
     ['an invalid ticker', { ...point, symbols: ['TSLA', '<script>'] }],
     ['no symbols', { ...point, symbols: [] }],
     ['a cursor of the wrong type', { ...point, cursor: 42 }],
+    ['more arrivals than are ever kept', { ...point, arrivals: Array.from({ length: MAX_KEPT_ARRIVALS + 1 }, () => point.arrivals[0]) }],
   ])('reads as none when %s, and is removed', (_what, stored) => {
     const storage = memoryStorage();
     storage.setItem(RESUME_KEY, JSON.stringify(stored));
     expect(takeResumePoint(storage, NOW)).toBeNull();
     expect(storage.items.has(RESUME_KEY)).toBe(false);
+  });
+
+  it('an arrival that does not pass the article schema drops only itself', () => {
+    const storage = memoryStorage();
+    const bad = { ...point.arrivals[0]!, id: 'bad', url: 'javascript:alert(1)' };
+    const noTime = { ...wireArticle('a2'), arrivedAt: 'soon' };
+    saveResumePoint(storage, { ...point, arrivals: [bad, ...point.arrivals, noTime as never] });
+    expect(takeResumePoint(storage, NOW)?.arrivals.map((a) => a.id)).toEqual(['a1']);
   });
 
   it('reads as none when the stored text is not JSON or storage is unavailable', () => {
