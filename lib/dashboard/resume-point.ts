@@ -36,10 +36,17 @@ export const RESUME_KEY = 'market-pulse.live';
 /** A point older than this is not a reload but a tab restored later: start again by hand. */
 export const RESUME_MAX_AGE_MS = 120_000;
 
+/**
+ * How far a kept time may lie from now. The page formats them ("Live since 14:05"): a time no
+ * Date can hold threw while rendering, and the page saved it again on its way out, every reload.
+ */
+const TIME_WINDOW_MS = 30 * 86_400_000;
+
 /** sessionStorage is user-editable: every field is checked, and a URL other than the stream's is refused. */
 const storedPoint = z.object({
   symbols: z.array(z.string().regex(SYMBOL_PATTERN)).min(1).max(MAX_SYMBOLS),
-  cursor: z.string().min(1).max(4096).nullable(),
+  // Sent back as Last-Event-ID: a value a header cannot carry made every reconnect fail before it left.
+  cursor: z.string().regex(/^[A-Za-z0-9._~-]{1,512}$/).nullable(),
   url: z.string().max(8192).startsWith('/api/mcp/stream-news?').nullable(),
   openEnded: z.boolean(),
   endsAt: z.number().finite().nullable(),
@@ -59,9 +66,12 @@ export function takeResumePoint(storage: Pick<Storage, 'getItem' | 'removeItem'>
     storage?.removeItem(RESUME_KEY);
     const parsed = storedPoint.safeParse(JSON.parse(raw));
     if (!parsed.success) return null;
-    const age = now - parsed.data.savedAt;
+    const { savedAt, liveSince, startedAt, endsAt, arrivals } = parsed.data;
+    const age = now - savedAt;
     if (age < 0 || age > RESUME_MAX_AGE_MS) return null;
-    return { ...parsed.data, arrivals: parsed.data.arrivals.flatMap((a) => validArrival(a) ?? []) };
+    const near = (t: number | null) => t === null || Math.abs(t - now) <= TIME_WINDOW_MS;
+    if (![liveSince, startedAt, endsAt].every(near)) return null;
+    return { ...parsed.data, arrivals: arrivals.flatMap((a) => validArrival(a) ?? []).filter((a) => near(a.arrivedAt)) };
   } catch {
     return null;
   }

@@ -48,6 +48,10 @@ describe('the resume point kept across a reload', () => {
     ['an invalid ticker', { ...point, symbols: ['TSLA', '<script>'] }],
     ['no symbols', { ...point, symbols: [] }],
     ['a cursor of the wrong type', { ...point, cursor: 42 }],
+    ['a cursor no header can carry', { ...point, cursor: 'bad\ncursor' }],
+    ['a time no Date can hold', { ...point, liveSince: 1e300 }],
+    ['a start far in the past', { ...point, startedAt: -1e20 }],
+    ['an end far in the future', { ...point, endsAt: NOW + 400 * 86_400_000 }],
     ['more arrivals than are ever kept', { ...point, arrivals: Array.from({ length: MAX_KEPT_ARRIVALS + 1 }, () => point.arrivals[0]) }],
   ])('reads as none when %s, and is removed', (_what, stored) => {
     const storage = memoryStorage();
@@ -60,7 +64,8 @@ describe('the resume point kept across a reload', () => {
     const storage = memoryStorage();
     const bad = { ...point.arrivals[0]!, id: 'bad', url: 'javascript:alert(1)' };
     const noTime = { ...wireArticle('a2'), arrivedAt: 'soon' };
-    saveResumePoint(storage, { ...point, arrivals: [bad, ...point.arrivals, noTime as never] });
+    const farOff = { ...wireArticle('a3'), arrivedAt: 8e15 };
+    saveResumePoint(storage, { ...point, arrivals: [bad, ...point.arrivals, noTime as never, farOff] });
     expect(takeResumePoint(storage, NOW)?.arrivals.map((a) => a.id)).toEqual(['a1']);
   });
 
