@@ -35,6 +35,9 @@ export interface ListedArticle extends Article {
   provisional?: true;
 }
 
+/** An article with the client time it arrived over the live stream. */
+export type Arrival = Article & { arrivedAt: number };
+
 /** Bounds memory for a page left open all day; the oldest fall off (well above the 200 the page must keep). */
 export const MAX_LISTED = 1_000;
 
@@ -96,7 +99,7 @@ export function mergeArticles(
  * Lists the arrivals a page kept across a reload, each with its own arrival time, so their New
  * marks and counts go on; a copy already listed (a snapshot that answered first) gives way.
  */
-export function restoreArrivals(list: readonly ListedArticle[], arrivals: readonly (Article & { arrivedAt: number })[]): ListedArticle[] {
+export function restoreArrivals(list: readonly ListedArticle[], arrivals: readonly Arrival[]): ListedArticle[] {
   if (arrivals.length === 0) return list as ListedArticle[];
   const seen = new Set<string>();
   const restored: ListedArticle[] = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { articleSchema, type Article } from '@/lib/contract/article';
+import { articleSchema } from '@/lib/contract/article';
 import { MAX_SYMBOLS, SYMBOL_PATTERN } from '@/lib/contract/symbols';
+import type { Arrival } from './articles';
 
 /**
  * Where a live session was when its page went away (a reload, a navigation and back): enough for the
@@ -25,8 +26,6 @@ export interface ResumePoint {
   backlogDue: boolean;
   savedAt: number;
 }
-
-export type Arrival = Article & { arrivedAt: number };
 
 /** Enough for a page's counts and New marks; bounds what one pagehide writes (a few hundred KB at most). */
 export const MAX_KEPT_ARRIVALS = 200;

@@ -1,5 +1,5 @@
 import { sortTimeOf, type Article, type FeedWarning } from '@/lib/contract/article';
-import { mergeArticles, restoreArrivals, type ListedArticle } from './articles';
+import { mergeArticles, restoreArrivals, type Arrival, type ListedArticle } from './articles';
 import type { StreamMessage } from './stream-messages';
 import { clampProgress } from './time';
 
@@ -120,7 +120,7 @@ export interface Continued {
   liveSince: number | null;
   endsAt: number | null;
   startedAt: number | null;
-  arrivals: readonly (Article & { arrivedAt: number })[];
+  arrivals: readonly Arrival[];
 }
 
 /**
