@@ -166,11 +166,14 @@ function withArrivals(state: SessionState, batch: readonly Article[], now: numbe
 
 /**
  * Published (on the server's clock, read through the measured skew) after the page's latest news
- * event; never, before the session's first. RSS stamps whole seconds, often before the article
- * reaches the server, so a story stamped just before that event may be listed without the flag.
+ * event. Before the session's first, only what was published during an absence in progress (the
+ * page lost its stream before that event and resumed it): the rest are the latest headlines.
+ * RSS stamps whole seconds, often before the article reaches the server, so a story stamped just
+ * before that time may be listed without the flag.
  */
 function publishedSinceLastNews(state: SessionState, article: Article): boolean {
-  return state.lastNewsAt !== null && sortTimeOf(article) - state.skewMs > state.lastNewsAt;
+  const since = state.lastNewsAt ?? state.away?.since ?? null;
+  return since !== null && sortTimeOf(article) - state.skewMs > since;
 }
 
 /**

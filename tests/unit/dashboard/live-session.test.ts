@@ -220,6 +220,27 @@ describe('LiveSession: absence', () => {
     expect(server.last().headers['Last-Event-ID']).toBe('n1');
   });
 
+  it('offline before the first news event: its resume lists the latest headlines, and what was published while away as arrivals', async () => {
+    const s = session();
+    const req = await startedFresh(s);
+    await advance(1_000);
+    const lostAt = Date.now();
+    s.offline();
+    expect(req.aborted).toBe(true);
+    await advance(5_000);
+    s.online();
+    await settle();
+    const resumed = server.last();
+    expect(resumed.headers['Last-Event-ID']).toBe('c0');
+    resumed.open();
+    const article = (id: string, publishedAt: number) => wireArticle(id, { symbols: ['TSLA'], publishedAt: iso(publishedAt) });
+    const articles = [article('while-away', lostAt + 2_000), article('headline', lostAt - 3_600_000)];
+    resumed.event('n1', progressData('t', 0.1, { timestamp: iso(Date.now()), symbols: ['TSLA'], news: { count: 2, articles } }));
+    await settle();
+    expect(s.getState().articles.filter((a) => a.arrivedAt !== undefined).map((a) => a.id)).toEqual(['while-away']);
+    expect(s.getState().awayNotice).toMatchObject({ count: 1 });
+  });
+
   it('notices a sleep from the wall-clock jump of the 1 s ticker', async () => {
     const s = session();
     await live(s);
