@@ -61,14 +61,13 @@ export async function guardRequest(request: NextRequest): Promise<Response> {
 
   // Before any route: Next answers a method a route does not export with a bare 400 (PROPFIND,
   // QUERY…), and the contract's 405 names what is served. After the key check, as a route's was.
-  if (!isAllowedMethod(url.pathname, request.method)) {
-    const refusal = methodNotAllowedResponse(allowedMethods(url.pathname));
-    for (const [name, value] of Object.entries(cors)) refusal.headers.set(name, value);
-    refusal.headers.set('Vary', 'Origin');
-    return refusal;
-  }
+  if (!isAllowedMethod(url.pathname, request.method)) return withCors(methodNotAllowedResponse(allowedMethods(url.pathname)), cors);
 
-  const response = NextResponse.next(env.trustProxy ? undefined : { request: { headers: withoutForwarding(request.headers) } });
+  return withCors(NextResponse.next(env.trustProxy ? undefined : { request: { headers: withoutForwarding(request.headers) } }), cors);
+}
+
+/** This origin's CORS headers and `Vary: Origin` on a response made after the origin was judged. */
+function withCors<T extends Response>(response: T, cors: Record<string, string>): T {
   for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
   response.headers.append('Vary', 'Origin');
   return response;
