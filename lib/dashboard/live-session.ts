@@ -124,9 +124,7 @@ export class LiveSession {
     this.cursor = point.cursor;
     this.connUrl = point.url;
     this.backlogDue = point.backlogDue;
-    const next = reconnectRequest({ cursor: point.cursor, endsAt: point.endsAt, now: this.deps.now(), openEnded });
-    if (next.kind === 'fresh') this.connUrl = null;
-    this.open(next);
+    this.open(reconnectRequest({ cursor: point.cursor, endsAt: point.endsAt, now: this.deps.now(), openEnded }));
     return true;
   }
 
@@ -427,4 +425,3 @@ export class LiveSession {
       .catch(retry);
   }
 }
-
