@@ -1,16 +1,9 @@
 'use client';
 
 import { useEffect } from 'react';
+import { browserStorage } from './browser-storage';
 import type { LiveSession } from './live-session';
 import { saveResumePoint, takeResumePoint } from './resume-point';
-
-function storage(): Storage | undefined {
-  try {
-    return window.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A reload (or a navigation away and back) while live continues the session instead of leaving it
@@ -21,11 +14,11 @@ function storage(): Storage | undefined {
 export function useContinueAfterReload(session: LiveSession, ready: boolean): void {
   useEffect(() => {
     if (!ready) return;
-    const point = takeResumePoint(storage(), Date.now());
+    const point = takeResumePoint(browserStorage('sessionStorage'), Date.now());
     if (point) session.continueFrom(point);
-    const onPageHide = () => saveResumePoint(storage(), session.resumePoint());
+    const onPageHide = () => saveResumePoint(browserStorage('sessionStorage'), session.resumePoint());
     const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) saveResumePoint(storage(), null);
+      if (event.persisted) saveResumePoint(browserStorage('sessionStorage'), null);
     };
     window.addEventListener('pagehide', onPageHide);
     window.addEventListener('pageshow', onPageShow);

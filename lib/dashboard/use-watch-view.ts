@@ -2,15 +2,8 @@
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { DEFAULT_SYMBOL } from '@/lib/contract/symbols';
+import { browserStorage } from './browser-storage';
 import { loadView, saveView, urlWithView, type WatchView } from './view-state';
-
-function storage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The watch view as an external store: the server renders what the link says (or the default); the
@@ -28,7 +21,7 @@ class WatchViewStore {
 
   getSnapshot = (): WatchView => {
     if (this.view === null) {
-      const stored = this.fromLink.symbols === null ? loadView(storage()) : null;
+      const stored = this.fromLink.symbols === null ? loadView(browserStorage('localStorage')) : null;
       this.view = stored ? { symbols: stored.symbols, q: this.fromLink.q || stored.q } : this.serverView;
     }
     return this.view;
@@ -72,7 +65,7 @@ export function useWatchView(fromLink: { symbols: string[] | null; q: string }) 
   useEffect(() => {
     // Before hydration ends the view may still be the placeholder that the saved one replaces.
     if (!ready) return;
-    saveView(storage(), view);
+    saveView(browserStorage('localStorage'), view);
     const href = urlWithView(window.location.href, view);
     if (href !== window.location.href) window.history.replaceState(window.history.state, '', href);
   }, [view, ready]);
